@@ -1,0 +1,81 @@
+#include "grab_request.hpp"
+
+#include <algorithm>
+
+namespace ptzgrab {
+namespace {
+
+using namespace std::chrono_literals;
+
+// ffmpeg's own socket timeout, a little inside our deadline so that a dead host
+// yields ffmpeg's own message rather than a kill.
+std::string socket_timeout_us(std::chrono::milliseconds deadline) {
+    auto inner = std::max<std::chrono::milliseconds>(500ms, deadline - std::min<std::chrono::milliseconds>(deadline / 5, 1000ms));
+    return std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(inner).count());
+}
+
+std::string seconds(std::chrono::milliseconds ms) {
+    std::string s = std::to_string(ms.count() / 1000) + "." + std::to_string(ms.count() % 1000 + 1000).substr(1);
+    return s;
+}
+
+void add_input_options(std::vector<std::string>& argv, SourceKind kind, const GrabRequest& request) {
+    switch (kind) {
+    case SourceKind::rtsp:
+        argv.insert(argv.end(), {"-rtsp_transport", request.rtsp_transport == RtspTransport::udp ? "udp" : "tcp",
+                                 "-timeout", socket_timeout_us(request.timeout)});
+        break;
+    case SourceKind::hls:
+    case SourceKind::http:
+        argv.insert(argv.end(), {"-rw_timeout", socket_timeout_us(request.timeout)});
+        break;
+    case SourceKind::lavfi:
+        argv.insert(argv.end(), {"-f", "lavfi"});
+        break;
+    case SourceKind::file:
+    case SourceKind::unsupported:
+        break;
+    }
+    // Live sources: the stream parameters are known long before ffmpeg's default 5 s
+    // analysis ends; a short probe cuts time to the first frame (see scripts/bench/).
+    if (is_network(kind)) argv.insert(argv.end(), {"-analyzeduration", "500000", "-probesize", "500000"});
+    if (kind != SourceKind::lavfi)
+        argv.insert(argv.end(), {"-protocol_whitelist", std::string(protocol_whitelist(kind))});
+}
+
+std::string input_argument(SourceKind kind, const std::string& url) {
+    if (kind == SourceKind::lavfi) return url.substr(url.find(':') + 1);
+    // A local path must never be read as an option or another protocol.
+    if (kind == SourceKind::file && !url.starts_with("file:")) return "file:" + url;
+    return url;
+}
+
+}  // namespace
+
+std::string_view protocol_whitelist(SourceKind kind) {
+    switch (kind) {
+    case SourceKind::rtsp: return "rtsp,rtsps,rtp,srtp,udp,tcp,tls";
+    case SourceKind::hls: return "http,https,tcp,tls,crypto,httpproxy";
+    case SourceKind::http: return "http,https,tcp,tls,httpproxy";
+    case SourceKind::file: return "file";
+    case SourceKind::lavfi:
+    case SourceKind::unsupported: return "";
+    }
+    return "";
+}
+
+Result<std::vector<std::string>> build_grab_argv(const std::string& ffmpeg, const GrabRequest& request,
+                                                 const std::string& output) {
+    SourceKind kind = classify_source(request.url);
+    if (kind == SourceKind::unsupported)
+        return make_error(ErrorKind::invalid_input, "unsupported source URL: " + mask_credentials(request.url) +
+                                                        " (use rtsp://, http(s)://, an .m3u8 URL or a file path)");
+    std::vector<std::string> argv = {ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-y"};
+    add_input_options(argv, kind, request);
+    argv.insert(argv.end(), {"-i", input_argument(kind, request.url)});
+    if (request.warmup > 0ms) argv.insert(argv.end(), {"-ss", seconds(request.warmup)});
+    argv.insert(argv.end(), {"-an", "-sn", "-frames:v", "1", "-q:v", "2", "-f", "image2", output});
+    return argv;
+}
+
+}  // namespace ptzgrab

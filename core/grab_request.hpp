@@ -1,0 +1,32 @@
+#pragma once
+// What one grab asks of ffmpeg, and the exact argv it becomes.
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "error.hpp"
+#include "url.hpp"
+
+namespace ptzgrab {
+
+enum class RtspTransport { tcp, udp };
+
+constexpr std::chrono::milliseconds default_grab_timeout{10'000};
+
+struct GrabRequest {
+    std::string url;
+    std::chrono::milliseconds timeout = default_grab_timeout;
+    RtspTransport rtsp_transport = RtspTransport::tcp;  // TCP survives NAT and lossy Wi-Fi
+    std::chrono::milliseconds warmup{0};  // skip the first frames: cameras that just woke up are dark
+};
+
+/// The protocols ffmpeg may open for a source of this kind; a playlist from the
+/// network must not be able to reach local files.
+std::string_view protocol_whitelist(SourceKind kind);
+
+/// The whole argv (argv[0] = ffmpeg) that writes one JPEG of `request` to `output`.
+Result<std::vector<std::string>> build_grab_argv(const std::string& ffmpeg, const GrabRequest& request,
+                                                 const std::string& output);
+
+}  // namespace ptzgrab

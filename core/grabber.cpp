@@ -1,0 +1,78 @@
+#include "grabber.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "temp_dir.hpp"
+
+namespace ptzgrab {
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+bool contains_any(const std::string& text, std::initializer_list<std::string_view> needles) {
+    return std::ranges::any_of(needles, [&](std::string_view n) { return text.find(n) != std::string::npos; });
+}
+
+std::string seconds_text(std::chrono::milliseconds ms) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f s", ms.count() / 1000.0);
+    return text;
+}
+
+}  // namespace
+
+std::string last_stderr_line(const std::string& stderr_tail, const std::string& url) {
+    size_t end = stderr_tail.find_last_not_of(" \r\n\t");
+    if (end == std::string::npos) return {};
+    size_t begin = stderr_tail.find_last_of('\n', end);
+    begin = begin == std::string::npos ? 0 : begin + 1;
+    std::string line = stderr_tail.substr(begin, end + 1 - begin);
+    if (line.size() > 300) line = line.substr(0, 300) + "...";
+    return mask_text(line, url);
+}
+
+Error classify_ffmpeg_failure(const ProcessOutcome& outcome, const GrabRequest& request) {
+    std::string where = mask_credentials(request.url);
+    std::string detail = last_stderr_line(outcome.stderr_tail, request.url);
+    if (outcome.cancelled) return {ErrorKind::cancelled, "grab of " + where + " was cancelled", detail};
+    if (outcome.timed_out)
+        return {ErrorKind::timeout, "no frame from " + where + " within " + seconds_text(request.timeout), detail};
+    const std::string& err = outcome.stderr_tail;
+    if (contains_any(err, {"timed out", "Connection timed out", "Operation timed out"}))
+        return {ErrorKind::timeout, "the source " + where + " stopped answering", detail};
+    if (contains_any(err, {"Connection refused", "No route to host", "Name or service not known",
+                           "Temporary failure in name resolution", "Network is unreachable", "401",
+                           "403", "404", "Unauthorized", "Forbidden", "Not Found", "No such file",
+                           "Server returned", "Connection reset", "not on whitelist", "Invalid argument"}))
+        return {ErrorKind::source_unreachable, "cannot open " + where, detail};
+    if (outcome.exit_code != 0)
+        return {ErrorKind::no_frame, "ffmpeg could not get a frame from " + where +
+                                         " (exit " + std::to_string(outcome.exit_code) + ")", detail};
+    return {ErrorKind::no_frame, "ffmpeg produced no frame from " + where, detail};
+}
+
+Result<Frame> Grabber::grab(const GrabRequest& request, std::stop_token stop) const {
+    if (!ffmpeg_.usable) return make_error(ErrorKind::ffmpeg_missing, ffmpeg_.problem);
+    auto temp = TempDir::create();
+    if (!temp) return std::unexpected(temp.error());
+    std::string output = (temp->path() / "frame.jpg").string();
+    auto argv = build_grab_argv(ffmpeg_.path, request, output);
+    if (!argv) return std::unexpected(argv.error());
+    auto outcome = runner_.run({std::move(*argv), request.timeout + request.warmup}, stop);
+    if (!outcome) {
+        return make_error(ErrorKind::ffmpeg_missing, "cannot run ffmpeg at " + ffmpeg_.path, outcome.error().detail);
+    }
+    std::error_code ec;
+    bool wrote = std::filesystem::file_size(output, ec) > 0 && !ec;
+    if (outcome->timed_out || outcome->cancelled || !wrote)
+        return std::unexpected(classify_ffmpeg_failure(*outcome, request));
+    auto frame = load_frame(output, Clock::now());
+    if (!frame) {
+        frame.error().message = "ffmpeg's output for " + mask_credentials(request.url) + " is not a valid image";
+        return frame;
+    }
+    return frame;
+}
+
+}  // namespace ptzgrab
