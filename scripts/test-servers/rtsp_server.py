@@ -18,6 +18,7 @@ import argparse
 import ipaddress
 import signal
 import sys
+import threading
 
 import gi
 
@@ -40,6 +41,10 @@ def parse_args(argv):
     p.add_argument("--bitrate-kbps", type=int, default=300)
     p.add_argument("--pattern", default="smpte", choices=["ball", "smpte"],
                    help="smpte (default): colour bars scrolling 4 px/frame; ball: moving ball on black")
+    p.add_argument("--on-demand", action="store_true",
+                   help="start the encoder only while a client is connected (the first client "
+                        "then always starts at a fresh IDR).  Default: the pipeline runs "
+                        "continuously from startup, like a real camera, so clients join mid-GOP")
     p.add_argument("--user", default=None, help="require RTSP Basic auth with this user")
     p.add_argument("--password", default=None, help="password for --user")
     a = p.parse_args(argv)
@@ -128,10 +133,40 @@ def main(argv=None):
         GLib.unix_signal_add(GLib.PRIORITY_HIGH, sig, on_signal)
 
     host = a.bind if ":" not in a.bind else "[%s]" % a.bind
-    print("READY rtsp://%s:%d%s" % (host, server.get_bound_port(), a.path), flush=True)
+    url = "rtsp://%s:%d%s" % (host, server.get_bound_port(), a.path)
+    keep = []  # holds the always-on media so it is never unprepared
+
+    def announce(ok):
+        if ok:
+            print("READY " + url, flush=True)
+        else:
+            print("rtsp_server: failed to start the media pipeline", file=sys.stderr, flush=True)
+            loop.quit()
+        return GLib.SOURCE_REMOVE
+
+    def start_media():
+        # Runs in a helper thread: prepare() blocks until preroll, and the
+        # pipeline's bus is serviced by the main loop (default main context).
+        # The media is cached by the shared factory (key = port + path), so
+        # clients attach to this running pipeline; our prepare() reference
+        # keeps it from being unprepared when the last client leaves.
+        res, rurl = GstRtsp.RTSPUrl.parse(url)
+        media = factory.construct(rurl) if res == GstRtsp.RTSPResult.OK else None
+        ok = media is not None and media.prepare(None)
+        if ok:
+            media.set_pipeline_state(Gst.State.PLAYING)
+            keep.append(media)
+        GLib.idle_add(announce, ok)
+
+    if a.on_demand:
+        announce(True)
+    else:
+        threading.Thread(target=start_media, daemon=True).start()
     loop.run()
+    for media in keep:
+        media.unprepare()
     GLib.source_remove(source_id)
-    return 0
+    return 0 if (keep or a.on_demand) else 1
 
 
 if __name__ == "__main__":

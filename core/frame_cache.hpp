@@ -1,0 +1,83 @@
+#pragma once
+// Per-source frame cache: requests inside max_age are answered from memory, and
+// concurrent requests for a stale source share one grab (100 clients, one ffmpeg).
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "frame.hpp"
+#include "grab_request.hpp"
+
+namespace ptzgrab {
+
+struct SourceConfig {
+    std::string name;
+    GrabRequest grab;                                   // url, timeout, rtsp transport, warmup
+    std::chrono::milliseconds max_age{5000};            // frames younger than this are served from memory
+    std::string hls_url;                                // optional live stream for the view page
+    RenderOptions render;                               // default size/quality/stamp of this source's JPEG
+};
+
+/// What a request gets: a frame (fresh, cached, or an older one marked stale) or an error.
+struct Snapshot {
+    Frame frame;                                        // decoded, unstamped; variants are rendered from it
+    std::shared_ptr<const std::vector<uint8_t>> jpeg;   // the source's default rendering, prepared once
+    bool from_cache = false;                            // no grab was started or joined for this request
+    bool stale = false;                                 // the last refresh failed; this frame is older than max_age
+    std::optional<Error> refresh_error;                 // why, when stale
+};
+
+struct CacheStats {
+    std::string name;
+    bool has_frame = false;
+    std::chrono::milliseconds age{0};                   // of the held frame
+    std::chrono::milliseconds max_age{0};
+    uint64_t hits = 0, misses = 0, grabs = 0, failures = 0;
+    std::optional<Error> last_error;                    // messages are masked already
+    size_t bytes_held = 0;                              // decoded + encoded bytes of the held frame
+    bool grab_in_flight = false;
+};
+
+class FrameCache {
+public:
+    using GrabFunction = std::function<Result<Frame>(const GrabRequest&, std::stop_token)>;
+    using Callback = std::function<void(Result<Snapshot>)>;
+    using FrameListener = std::function<void(const SourceConfig&, const Snapshot&)>;
+    using Clock = std::chrono::system_clock;
+
+    /// `stale_limit`: how old a last good frame may be and still stand in for a failed refresh.
+    /// `grab_threads`: how many ffmpeg runs may go at once across all sources.
+    FrameCache(std::vector<SourceConfig> sources, GrabFunction grab,
+               std::chrono::milliseconds stale_limit = std::chrono::minutes(5), int grab_threads = 4,
+               std::function<Clock::time_point()> now = Clock::now);
+    ~FrameCache();  // cancels grabs in flight (their ffmpeg is killed) and waits for them
+    FrameCache(const FrameCache&) = delete;
+    FrameCache& operator=(const FrameCache&) = delete;
+
+    /// Calls `done` exactly once: at once from memory, or from a grab thread when the shared grab ends.
+    /// An unknown source gets ErrorKind::invalid_input.
+    void get(const std::string& source, bool force_refresh, Callback done);
+    /// Blocking form of get(), for the CLI and tests.
+    Result<Snapshot> get_blocking(const std::string& source, bool force_refresh);
+
+    /// Drops held frames (all sources when `source` is empty); returns the names dropped.
+    std::vector<std::string> clear(const std::string& source = {});
+    std::vector<CacheStats> stats() const;
+    const std::vector<SourceConfig>& sources() const;
+    const SourceConfig* find(const std::string& name) const;  // nullptr if unknown
+    /// Called after every good grab, outside the cache's lock (the disk writer hooks in here).
+    void set_frame_listener(FrameListener listener);
+    /// Cancels grabs in flight; later get() calls fail with ErrorKind::cancelled.
+    void shutdown();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ptzgrab
