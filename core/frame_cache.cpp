@@ -1,0 +1,218 @@
+#include "frame_cache.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <future>
+#include <map>
+#include <mutex>
+
+
+namespace ptzgrab {
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
+struct Slot {
+    const SourceConfig* config = nullptr;
+    std::optional<Snapshot> held;                  // the last good frame
+    std::optional<Error> last_error;
+    FrameCache::Clock::time_point last_error_at;
+    bool in_flight = false;
+    std::vector<FrameCache::Callback> waiters;     // requests sharing the grab in flight
+    uint64_t hits = 0, misses = 0, grabs = 0, failures = 0;
+};
+
+size_t bytes_of(const Snapshot& s) {
+    return static_cast<size_t>(s.frame.width) * s.frame.height * 3 + (s.jpeg ? s.jpeg->size() : 0);
+}
+
+}  // namespace
+
+struct FrameCache::Impl {
+    std::vector<SourceConfig> configs;
+    GrabFunction grab;
+    milliseconds stale_limit;
+    std::function<Clock::time_point()> now;
+    boost::asio::thread_pool pool;
+    std::stop_source stop;
+
+    mutable std::mutex mutex;
+    // mutex protects the following state.
+    std::map<std::string, Slot> slots;
+    FrameListener listener;
+    bool shut_down = false;
+
+    Impl(std::vector<SourceConfig> c, GrabFunction g, milliseconds stale, int threads,
+         std::function<Clock::time_point()> clock)
+        : configs(std::move(c)), grab(std::move(g)), stale_limit(stale), now(std::move(clock)),
+          pool(static_cast<size_t>(std::max(1, threads))) {
+        for (const SourceConfig& config : configs) slots[config.name].config = &config;
+    }
+
+    milliseconds age_of(const Snapshot& s) const { return duration_cast<milliseconds>(now() - s.frame.grabbed_at); }
+
+    // With the lock held: an answer from memory, or nothing when a grab is needed.
+    std::optional<Result<Snapshot>> answer_from_memory(Slot& slot) {
+        milliseconds max_age = slot.config->max_age;
+        if (slot.held && age_of(*slot.held) < max_age && !slot.last_error) {
+            Snapshot s = *slot.held;
+            s.from_cache = true;
+            return s;
+        }
+        // A source that just failed is not asked again before max_age: a dead camera
+        // must not cost one ffmpeg per request.
+        if (slot.last_error && now() - slot.last_error_at < max_age) {
+            auto answer = stale_or_error(slot);
+            if (answer) answer->from_cache = true;
+            return answer;
+        }
+        return std::nullopt;
+    }
+
+    // With the lock held: the last good frame marked stale, if young enough; else the error.
+    Result<Snapshot> stale_or_error(const Slot& slot) const {
+        if (slot.held && age_of(*slot.held) <= stale_limit) {
+            Snapshot s = *slot.held;
+            s.stale = true;
+            s.refresh_error = slot.last_error;
+            return s;
+        }
+        return std::unexpected(*slot.last_error);
+    }
+
+    void run_grab(Slot& slot) {
+        const SourceConfig& config = *slot.config;
+        Result<Frame> frame = grab(config.grab, stop.get_token());
+        Result<Snapshot> result = std::unexpected(Error{ErrorKind::no_frame, "", {}});
+        if (!frame) {
+            result = std::unexpected(frame.error());
+        } else if (auto jpeg = render_jpeg(*frame, config.render); !jpeg) {
+            result = std::unexpected(jpeg.error());
+        } else {
+            result = Snapshot{std::move(*frame), std::make_shared<const std::vector<uint8_t>>(std::move(*jpeg)),
+                              false, false, std::nullopt};
+        }
+        std::vector<Callback> waiters;
+        FrameListener notify;
+        {
+            std::lock_guard lock(mutex);
+            slot.in_flight = false;
+            waiters.swap(slot.waiters);
+            if (result) {
+                slot.held = *result;
+                slot.last_error.reset();
+                notify = listener;
+            } else if (result.error().kind != ErrorKind::cancelled) {
+                ++slot.failures;
+                slot.last_error = result.error();
+                slot.last_error_at = now();
+                result = stale_or_error(slot);
+            }
+        }
+        if (notify && result) notify(config, *result);
+        for (Callback& done : waiters) done(result);
+    }
+};
+
+FrameCache::FrameCache(std::vector<SourceConfig> sources, GrabFunction grab, milliseconds stale_limit,
+                       int grab_threads, std::function<Clock::time_point()> now)
+    : impl_(std::make_unique<Impl>(std::move(sources), std::move(grab), stale_limit, grab_threads, std::move(now))) {}
+
+FrameCache::~FrameCache() {
+    shutdown();
+    impl_->pool.join();
+}
+
+void FrameCache::get(const std::string& source, bool force_refresh, Callback done) {
+    std::optional<Result<Snapshot>> answer;
+    {
+        std::lock_guard lock(impl_->mutex);
+        auto it = impl_->slots.find(source);
+        if (impl_->shut_down) {
+            answer = std::unexpected(Error{ErrorKind::cancelled, "the server is shutting down", {}});
+        } else if (it == impl_->slots.end()) {
+            answer = std::unexpected(Error{ErrorKind::invalid_input, "unknown source: " + source, {}});
+        } else {
+            Slot& slot = it->second;
+            if (!force_refresh && !slot.in_flight) answer = impl_->answer_from_memory(slot);
+            if (answer) {
+                ++slot.hits;
+            } else {
+                ++slot.misses;
+                slot.waiters.push_back(std::move(done));
+                if (!slot.in_flight) {
+                    slot.in_flight = true;
+                    ++slot.grabs;
+                    boost::asio::post(impl_->pool, [this, &slot] { impl_->run_grab(slot); });
+                }
+                return;
+            }
+        }
+    }
+    done(std::move(*answer));
+}
+
+Result<Snapshot> FrameCache::get_blocking(const std::string& source, bool force_refresh) {
+    std::promise<Result<Snapshot>> promise;
+    auto future = promise.get_future();
+    get(source, force_refresh, [&promise](Result<Snapshot> r) { promise.set_value(std::move(r)); });
+    return future.get();
+}
+
+std::vector<std::string> FrameCache::clear(const std::string& source) {
+    std::vector<std::string> dropped;
+    std::lock_guard lock(impl_->mutex);
+    for (auto& [name, slot] : impl_->slots) {
+        if (!source.empty() && name != source) continue;
+        if (slot.held || slot.last_error) dropped.push_back(name);
+        slot.held.reset();
+        slot.last_error.reset();
+    }
+    return dropped;
+}
+
+std::vector<CacheStats> FrameCache::stats() const {
+    std::vector<CacheStats> out;
+    std::lock_guard lock(impl_->mutex);
+    for (const SourceConfig& config : impl_->configs) {
+        const Slot& slot = impl_->slots.at(config.name);
+        CacheStats s;
+        s.name = config.name;
+        s.has_frame = slot.held.has_value();
+        if (slot.held) s.age = impl_->age_of(*slot.held);
+        s.max_age = config.max_age;
+        s.hits = slot.hits;
+        s.misses = slot.misses;
+        s.grabs = slot.grabs;
+        s.failures = slot.failures;
+        s.last_error = slot.last_error;
+        s.bytes_held = slot.held ? bytes_of(*slot.held) : 0;
+        s.grab_in_flight = slot.in_flight;
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+const std::vector<SourceConfig>& FrameCache::sources() const { return impl_->configs; }
+
+const SourceConfig* FrameCache::find(const std::string& name) const {
+    for (const SourceConfig& config : impl_->configs)
+        if (config.name == name) return &config;
+    return nullptr;
+}
+
+void FrameCache::set_frame_listener(FrameListener listener) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->listener = std::move(listener);
+}
+
+void FrameCache::shutdown() {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->shut_down = true;
+    }
+    impl_->stop.request_stop();
+}
+
+}  // namespace ptzgrab
