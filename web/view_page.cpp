@@ -1,0 +1,145 @@
+#include "view_page.hpp"
+
+#include <chrono>
+#include <string_view>
+
+#include "html_escape.hpp"
+
+namespace ptzgrab::web {
+namespace {
+
+/// How often the page asks /stream/snapshot for a new frame.
+constexpr std::chrono::milliseconds snapshot_refresh_interval{3000};
+
+constexpr std::string_view default_hls_note =
+    "No live stream for this source: set \"hls_url\" in its config entry to play one here. "
+    "The snapshot below still refreshes.";
+
+/// Percent-encodes everything but RFC 3986 unreserved characters, for a query value.
+std::string url_encode_component(std::string_view text) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                          c == '-' || c == '.' || c == '_' || c == '~';
+        if (unreserved) {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 0x0F];
+        }
+    }
+    return out;
+}
+
+const ViewSource* pick_source(const ViewPageModel& model) {
+    for (const auto& source : model.sources)
+        if (source.name == model.selected) return &source;
+    return model.sources.empty() ? nullptr : &model.sources.front();
+}
+
+std::string render_head(std::string_view title) {
+    std::string html =
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+        "<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<meta name=\"referrer\" content=\"no-referrer\">\n"
+        "<meta name=\"color-scheme\" content=\"light dark\">\n";
+    html += "<title>" + html_escape(title) + "</title>\n";
+    html +=
+        "<link rel=\"stylesheet\" href=\"/assets/view.css\">\n"
+        "<script src=\"/assets/vendor/hls.min.js\" defer></script>\n"
+        "<script src=\"/assets/view.js\" defer></script>\n"
+        "</head>\n";
+    return html;
+}
+
+/// Links to the other sources' pages; nothing when there is only one.
+std::string render_picker(const ViewPageModel& model, const ViewSource& current) {
+    if (model.sources.size() < 2) return {};
+    std::string html = "<nav class=\"picker\" aria-label=\"Sources\"><ul>\n";
+    for (const auto& source : model.sources) {
+        std::string href = "/stream/view?source=" + url_encode_component(source.name);
+        html += "<li><a href=\"" + html_escape(href) + "\"";
+        if (&source == &current) html += " aria-current=\"page\"";
+        html += ">" + html_escape(source.name) + "</a></li>\n";
+    }
+    html += "</ul></nav>\n";
+    return html;
+}
+
+std::string render_live_panel(const ViewSource& source) {
+    bool has_live = !source.hls_url.empty();
+    std::string html =
+        "<section class=\"panel\" aria-labelledby=\"live-title\">\n"
+        "<h2 id=\"live-title\">Live <span id=\"live-state\" class=\"badge\"></span></h2>\n"
+        "<div class=\"frame\">";
+    html += "<video id=\"live\" muted autoplay playsinline loop controls preload=\"auto\"";
+    if (!has_live) html += " hidden";
+    html += "></video>";
+    if (!has_live) {
+        std::string_view note = source.hls_note.empty() ? default_hls_note : std::string_view(source.hls_note);
+        html += "<p id=\"live-note\" class=\"note\">" + html_escape(note) + "</p>";
+    }
+    html += "</div>\n";
+    if (has_live && !source.hls_note.empty())
+        html += "<p class=\"caption\">" + html_escape(source.hls_note) + "</p>\n";
+    html += "</section>\n";
+    return html;
+}
+
+std::string render_snapshot_panel(const ViewSource& source) {
+    std::string html =
+        "<section class=\"panel\" aria-labelledby=\"snapshot-title\">\n"
+        "<h2 id=\"snapshot-title\">Snapshot <span id=\"snapshot-state\" class=\"badge\"></span></h2>\n";
+    html += "<div class=\"frame\"><img id=\"snapshot\" alt=\"Latest snapshot of " + html_escape(source.name) +
+            "\" decoding=\"async\"></div>\n";
+    html +=
+        "<div class=\"switch\" role=\"group\" aria-label=\"Snapshot mode\">"
+        "<button type=\"button\" id=\"mode-cached\" aria-pressed=\"true\" "
+        "title=\"Frames from the server's cache, re-grabbed once older than the max age\">Cached</button>"
+        "<button type=\"button\" id=\"mode-forced\" aria-pressed=\"false\" "
+        "title=\"A new grab for every refresh (force_refresh=1)\">Forced</button>"
+        "</div>\n"
+        "<dl class=\"facts\">"
+        "<div><dt>Frame age</dt><dd id=\"frame-age\">&ndash;</dd></div>"
+        "<div><dt>Cache</dt><dd id=\"cache-state\">&ndash;</dd></div>"
+        "<div><dt>Source</dt><dd id=\"source-status\">&ndash;</dd></div>"
+        "<div><dt>Grabbed at</dt><dd id=\"grabbed-at\">&ndash;</dd></div>"
+        "</dl>\n"
+        "<p id=\"grab-error\" class=\"error\" role=\"status\" hidden></p>\n"
+        "</section>\n";
+    return html;
+}
+
+std::string render_body(const ViewPageModel& model, const ViewSource& source) {
+    std::string html = "<body>\n<header class=\"top\"><h1><a href=\"/stream/view\">ptzgrab</a></h1>";
+    html += "<p class=\"source-name\">" + html_escape(source.name) + "</p></header>\n";
+    html += render_picker(model, source);
+    html += "<main id=\"view\" data-source=\"" + html_escape(source.name) + "\" data-hls-url=\"" +
+            html_escape(source.hls_url) + "\" data-refresh-ms=\"" +
+            std::to_string(snapshot_refresh_interval.count()) + "\">\n";
+    html += render_live_panel(source);
+    html += render_snapshot_panel(source);
+    html += "</main>\n<footer><p>Source URL: <code id=\"source-url\">" + html_escape(source.masked_url) +
+            "</code></p></footer>\n</body>\n</html>\n";
+    return html;
+}
+
+std::string render_empty_page() {
+    return render_head("ptzgrab") +
+           "<body>\n<header class=\"top\"><h1>ptzgrab</h1></header>\n"
+           "<main><p class=\"note\">No sources are configured. Start <code>ptzgrab serve</code> with "
+           "<code>--url URL</code> or <code>--config FILE</code>.</p></main>\n</body>\n</html>\n";
+}
+
+}  // namespace
+
+std::string render_view_page(const ViewPageModel& model) {
+    const ViewSource* source = pick_source(model);
+    if (!source) return render_empty_page();
+    return render_head(source->name + " \u00b7 ptzgrab") + render_body(model, *source);
+}
+
+}  // namespace ptzgrab::web

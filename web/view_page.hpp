@@ -1,0 +1,25 @@
+#pragma once
+// The HTML page of GET /stream/view: a live HLS player and the refreshing snapshot of one source.
+#include <string>
+#include <vector>
+
+namespace ptzgrab::web {
+
+struct ViewSource {
+    std::string name;
+    std::string masked_url;  // shown as text; must already be masked
+    std::string hls_url;     // played by the browser as given; empty: no live player
+    std::string hls_note;    // shown when hls_url is empty (why, or what to configure)
+};
+
+struct ViewPageModel {
+    std::vector<ViewSource> sources;
+    std::string selected;  // a name from `sources`; unknown or empty means the first
+};
+
+/// A complete HTML5 document. Every model string is HTML-escaped; the page's behaviour lives in
+/// /assets/view.js and /assets/view.css, and its data in data- attributes of #view. No token is
+/// ever written into the page: the script reads ?token= from its own location.
+std::string render_view_page(const ViewPageModel& model);
+
+}  // namespace ptzgrab::web
