@@ -13,7 +13,7 @@ constexpr std::chrono::milliseconds snapshot_refresh_interval{3000};
 
 constexpr std::string_view default_hls_note =
     "No live stream for this source: set \"hls_url\" in its config entry to play one here. "
-    "The snapshot below still refreshes.";
+    "The snapshot still refreshes.";
 
 /// Percent-encodes everything but RFC 3986 unreserved characters, for a query value.
 std::string url_encode_component(std::string_view text) {
@@ -45,7 +45,8 @@ std::string render_head(std::string_view title) {
         "<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<meta name=\"referrer\" content=\"no-referrer\">\n"
-        "<meta name=\"color-scheme\" content=\"light dark\">\n";
+        "<meta name=\"color-scheme\" content=\"light dark\">\n"
+        "<link rel=\"icon\" href=\"data:,\">\n";
     html += "<title>" + html_escape(title) + "</title>\n";
     html +=
         "<link rel=\"stylesheet\" href=\"/assets/view.css\">\n"
