@@ -7,11 +7,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// ffmpeg's own socket timeout, a little inside our deadline so that a dead host
-// yields ffmpeg's own message rather than a kill.
 std::string socket_timeout_us(std::chrono::milliseconds deadline) {
-    auto inner = std::max<std::chrono::milliseconds>(500ms, deadline - std::min<std::chrono::milliseconds>(deadline / 5, 1000ms));
-    return std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(inner).count());
+    return std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(socket_timeout(deadline)).count());
 }
 
 std::string seconds(std::chrono::milliseconds ms) {
@@ -51,6 +48,10 @@ std::string input_argument(SourceKind kind, const std::string& url) {
 }
 
 }  // namespace
+
+std::chrono::milliseconds socket_timeout(std::chrono::milliseconds deadline) {
+    return std::max<std::chrono::milliseconds>(500ms, deadline - std::min<std::chrono::milliseconds>(deadline / 5, 1000ms));
+}
 
 std::string_view protocol_whitelist(SourceKind kind) {
     switch (kind) {

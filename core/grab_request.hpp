@@ -25,6 +25,10 @@ struct GrabRequest {
 /// network must not be able to reach local files.
 std::string_view protocol_whitelist(SourceKind kind);
 
+/// ffmpeg's own socket timeout: a little inside the deadline, so a dead host
+/// ends with ffmpeg's message rather than a kill.
+std::chrono::milliseconds socket_timeout(std::chrono::milliseconds deadline);
+
 /// The whole argv (argv[0] = ffmpeg) that writes one JPEG of `request` to `output`.
 Result<std::vector<std::string>> build_grab_argv(const std::string& ffmpeg, const GrabRequest& request,
                                                  const std::string& output);

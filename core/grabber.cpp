@@ -39,7 +39,10 @@ Error classify_ffmpeg_failure(const ProcessOutcome& outcome, const GrabRequest& 
     if (outcome.timed_out)
         return {ErrorKind::timeout, "no frame from " + where + " within " + seconds_text(request.timeout), detail};
     const std::string& err = outcome.stderr_tail;
-    if (contains_any(err, {"timed out", "Connection timed out", "Operation timed out"}))
+    // ffmpeg's socket timeout often surfaces as "Invalid data found": judge by the clock.
+    bool hit_socket_timeout = is_network(classify_source(request.url)) && outcome.exit_code != 0 &&
+                              outcome.elapsed >= socket_timeout(request.timeout) * 9 / 10;
+    if (hit_socket_timeout || contains_any(err, {"timed out", "Connection timed out", "Operation timed out"}))
         return {ErrorKind::timeout, "the source " + where + " stopped answering", detail};
     if (contains_any(err, {"Connection refused", "No route to host", "Name or service not known",
                            "Temporary failure in name resolution", "Network is unreachable", "401",

@@ -1,0 +1,190 @@
+// `ptzgrab snapshot` run as a user runs it, against real sources on loopback.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "core/frame.hpp"
+#include "support/fixtures.hpp"
+
+using namespace ptzgrab;
+using namespace ptzgrab::testing;
+
+namespace {
+
+std::vector<uint8_t> read_bytes(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// Decodes the JPEG at `p`; fails the test if it is not one.
+Frame decoded(const fs::path& p) {
+    auto bytes = read_bytes(p);
+    auto frame = decode_frame(bytes, std::chrono::system_clock::now());
+    REQUIRE_MESSAGE(frame.has_value(), p.string() << " is not a JPEG");
+    return *frame;
+}
+
+void check_grab(const std::string& url, int width, int height) {
+    ScratchDir dir;
+    auto r = run_ptzgrab({"snapshot", "--url", url, "-o", (dir / "out.jpg").string()}, {{"TMPDIR", dir.path()}});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    Frame f = decoded(dir / "out.jpg");
+    CHECK(f.width == width);
+    CHECK(f.height == height);
+    CHECK(r.out.find("out.jpg: ") != std::string::npos);
+    CHECK(std::distance(fs::directory_iterator(dir.path()), {}) == 1);  // no temp left beside it
+}
+
+}  // namespace
+
+TEST_CASE("snapshot: a file made with lavfi") {
+    ScratchDir media;
+    check_grab(make_test_clip(media.path(), "1280x720").string(), 1280, 720);
+}
+
+TEST_CASE("snapshot: a live HLS stream served over HTTP") {
+    HlsSource hls;
+    check_grab(hls.url(), 640, 360);
+}
+
+TEST_CASE("snapshot: a real RTSP server, H.264, over TCP and over UDP") {
+    RtspSource rtsp;
+    check_grab(rtsp.url(), 640, 360);
+    ScratchDir dir;
+    auto r = run_ptzgrab({"snapshot", "--url", rtsp.url(), "--rtsp-transport", "udp", "-o", (dir / "u.jpg").string()});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("snapshot: MJPEG over HTTP") {
+    MjpegSource mjpeg;
+    check_grab(mjpeg.url(), 640, 360);
+}
+
+TEST_CASE("snapshot: a port that accepts and never answers times out with exit 4, leaving nothing behind") {
+    SilentTcpServer silent;
+    ScratchDir tmp;
+    for (std::string scheme : {"http", "rtsp"}) {
+        std::string url = scheme + "://127.0.0.1:" + std::to_string(silent.port()) + "/never-" + scheme;
+        auto r = run_ptzgrab({"snapshot", "--url", url, "--timeout", "2", "-o", (tmp / "never.jpg").string()},
+                             {{"TMPDIR", tmp.path()}}, 30s);
+        INFO(scheme, r.err);
+        CHECK(r.exit_code == 4);
+        CHECK(r.err.find("timeout") != std::string::npos);
+        CHECK(r.elapsed < 8s);  // the deadline holds (2 s asked), far from the 10 s default
+        CHECK(processes_with_arg(url).empty());
+        CHECK(tmp.empty());
+    }
+}
+
+TEST_CASE("snapshot: an ffmpeg that hangs is killed at the deadline with its children") {
+    ScratchDir dir, tmp;
+    std::string marker = "hung-ffmpeg-child-" + std::to_string(::getpid());
+    auto fake = write_script(dir / "ffmpeg",
+                             "case \"$*\" in *-version*) echo 'ffmpeg version 9.9-hang'; exit 0;; esac\n"
+                             "sleep 300 " + marker + " 2>/dev/null & sleep 301");
+    auto r = run_ptzgrab({"snapshot", "--ffmpeg", fake.string(), "--url", "rtsp://127.0.0.1:9/x", "--timeout", "1",
+                          "-o", (dir / "o.jpg").string()},
+                         {{"TMPDIR", tmp.path()}}, 30s);
+    INFO(r.err);
+    CHECK(r.exit_code == 4);
+    CHECK(r.err.find("timeout") != std::string::npos);
+    CHECK(processes_with_arg(marker).empty());
+    CHECK(tmp.empty());
+    CHECK_FALSE(fs::exists(dir / "o.jpg"));
+}
+
+TEST_CASE("snapshot: ffmpeg missing is exit 3 with what to do, and --on-error image writes the card") {
+    ScratchDir dir;
+    auto r = run_ptzgrab({"snapshot", "--ffmpeg", "/nonexistent/ffmpeg", "-o", (dir / "a.jpg").string()});
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("ffmpeg not found at /nonexistent/ffmpeg") != std::string::npos);
+    CHECK(r.err.find("apt-get install ffmpeg") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "a.jpg"));
+
+    auto empty_path = run_ptzgrab({"snapshot", "--on-error", "image", "--width", "640", "--height", "360", "-o",
+                                   (dir / "card.jpg").string()},
+                                  {{"PATH", (dir / "no-bin").string()}, {"PTZGRAB_FFMPEG", ""}});
+    CHECK(empty_path.exit_code == 3);
+    CHECK(empty_path.err.find("not found in PATH") != std::string::npos);
+    Frame card = decoded(dir / "card.jpg");
+    CHECK(card.width == 640);
+    CHECK(card.height == 360);
+}
+
+TEST_CASE("snapshot: an ffmpeg that writes garbage instead of a JPEG is bad_image, exit 4") {
+    ScratchDir dir;
+    auto fake = write_script(dir / "ffmpeg",
+                             "case \"$*\" in *-version*) echo 'ffmpeg version 9.9-garbage'; exit 0;; esac\n"
+                             "for last; do :; done\nprintf 'GIF89a but not really an image' > \"$last\"");
+    auto r = run_ptzgrab({"snapshot", "--ffmpeg", fake.string(), "-o", (dir / "o.jpg").string()},
+                         {{"PTZGRAB_FFMPEG", ""}});
+    CHECK(r.exit_code == 4);
+    CHECK(r.err.find("bad_image") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "o.jpg"));
+}
+
+TEST_CASE("snapshot: a password in the URL never reaches stderr, stdout or the log line") {
+    RtspSource rtsp({.user = "viewer", .password = "Sup3rSecretPw"});
+    ScratchDir dir;
+    std::string wrong = "rtsp://viewer:WrongSecretPw@" + rtsp.url().substr(7);
+    auto denied = run_ptzgrab({"snapshot", "--url", wrong, "--on-error", "image", "-o", (dir / "d.jpg").string()});
+    CHECK(denied.exit_code == 4);
+    CHECK(denied.err.find("source_unreachable") != std::string::npos);
+    CHECK(denied.err.find("viewer:***@") != std::string::npos);
+    CHECK(denied.err.find("WrongSecretPw") == std::string::npos);
+    CHECK(denied.out.find("WrongSecretPw") == std::string::npos);
+    decoded(dir / "d.jpg");
+    auto ok = run_ptzgrab({"snapshot", "--url", rtsp.url_with_credentials(), "-o", (dir / "ok.jpg").string()});
+    INFO(ok.err);
+    CHECK(ok.exit_code == 0);
+    CHECK(ok.out.find("Sup3rSecretPw") == std::string::npos);
+    CHECK(ok.out.find("viewer:***@") != std::string::npos);
+}
+
+TEST_CASE("snapshot: -o - writes the JPEG to stdout") {
+    auto r = run_ptzgrab({"snapshot", "-o", "-", "--width", "320"});
+    REQUIRE(r.exit_code == 0);
+    std::vector<uint8_t> bytes(r.out.begin(), r.out.end());
+    auto f = decode_frame(bytes, std::chrono::system_clock::now());
+    REQUIRE(f.has_value());
+    CHECK(f->width == 320);
+    CHECK(f->height == 180);
+}
+
+TEST_CASE("snapshot: strftime patterns in -o name the file and folders are created") {
+    ScratchDir dir;
+    auto r = run_ptzgrab({"snapshot", "--utc", "-o", (dir / "snaps/cam1-%Y%m%d-%H%M%S.jpg").string()});
+    REQUIRE(r.exit_code == 0);
+    std::vector<fs::path> files;
+    for (auto& e : fs::directory_iterator(dir / "snaps")) files.push_back(e.path());
+    REQUIRE(files.size() == 1);
+    std::string name = files[0].filename().string();
+    CHECK(name.starts_with("cam1-20"));
+    CHECK(name.size() == std::string("cam1-20261125-070509.jpg").size());
+    decoded(files[0]);
+}
+
+TEST_CASE("snapshot: an output that cannot be written is exit 5 before any grab") {
+    ScratchDir dir;
+    std::ofstream(dir / "file") << "x";
+    auto r = run_ptzgrab({"snapshot", "--ffmpeg", "/nonexistent/ffmpeg", "-o", (dir / "file/sub/o.jpg").string()});
+    CHECK(r.exit_code == 5);
+    CHECK(r.err.find("not writable") != std::string::npos);
+}
+
+TEST_CASE("snapshot: wrong flags and unsupported URLs are usage errors, exit 2") {
+    for (std::vector<std::string> args : {std::vector<std::string>{"snapshot", "--quality", "0"},
+                                          {"snapshot", "--bogus"},
+                                          {"snapshot", "--rtsp-transport", "sctp"},
+                                          {"snapshot", "--timeout", "abc"},
+                                          {"snapshot", "--url", "concat:/etc/passwd|/etc/hosts", "-o", "-"},
+                                          {"frobnicate"},
+                                          {}}) {
+        auto r = run_ptzgrab(args);
+        CAPTURE(r.err);
+        CHECK(r.exit_code == 2);
+        CHECK_FALSE(r.err.empty());
+    }
+}
