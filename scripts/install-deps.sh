@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what ptzgrab needs to build, run and test, from Debian's packages only.
+# Idempotent and quiet: apt-get runs only when something is missing.
+set -euo pipefail
+
+build_packages=(
+  g++ make cmake pkg-config
+  libboost1.81-dev libboost-filesystem1.81-dev libboost-json1.81-dev
+  libopencv-dev libcli11-dev doctest-dev
+)
+run_packages=(ffmpeg)
+test_packages=(
+  python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
+  nginx-light wrk
+)
+
+want=("${build_packages[@]}" "${run_packages[@]}")
+if [[ "${1:-}" == "--test" ]]; then want+=("${test_packages[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ "${1:-}" == "--test" && -x "$(dirname "$0")/install-browser-deps.sh" ]]; then
+  "$(dirname "$0")/install-browser-deps.sh"
+fi
