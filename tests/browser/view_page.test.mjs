@@ -1,0 +1,242 @@
+// Browser test of /stream/view: headless Chromium (Debian's) driven by playwright-core opens the
+// page of a `ptzgrab serve` whose source is a live HLS stream that this test makes itself
+// (ffmpeg's hls muxer, real time, served by scripts/test-servers/http_server.py).
+// Checks: the snapshot image loads, the video plays, the cached/forced switch changes the next
+// snapshot request, the frame age shows a number; saves a screenshot under the build folder.
+//
+// usage: node tests/browser/view_page.test.mjs --ptzgrab PATH [--port P] [--build-dir DIR]
+//   or the environment: PTZGRAB_BIN, PTZGRAB_TEST_PORT, PTZGRAB_BUILD_DIR, CHROMIUM (default /usr/bin/chromium)
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { chromium } from "playwright-core";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const { values: argv } = parseArgs({
+  options: { ptzgrab: { type: "string" }, port: { type: "string" }, "build-dir": { type: "string" } },
+  strict: false,
+});
+const ptzgrabBin = argv.ptzgrab || process.env.PTZGRAB_BIN || path.join(repoRoot, "build/cmd/ptzgrab");
+const buildDir = argv["build-dir"] || process.env.PTZGRAB_BUILD_DIR || path.join(repoRoot, "build");
+const chromiumBin = process.env.CHROMIUM || "/usr/bin/chromium";
+
+const sourceName = "hls-test";
+const startupTimeoutMs = 20_000;  // ffmpeg's first segments, the servers' READY
+const snapshotTimeoutMs = 30_000; // the first grab of a live HLS source
+const playTimeoutMs = 45_000;     // hls.js loads 3 segments, then the clock must pass 1 s
+const modeTimeoutMs = 20_000;     // the next snapshot request comes within one refresh (3 s) + a grab
+
+/// A started child in its own process group that also dies if this test dies (SIGKILL from ctest).
+function start(name, command, args, options = {}) {
+  const child = spawn("/usr/bin/setpriv", ["--pdeathsig", "KILL", "--", command, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+    ...options,
+  });
+  const output = { name, text: "" };
+  const keep = (chunk) => {
+    output.text = (output.text + chunk.toString()).slice(-20_000); // bounded: only for diagnostics
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  child.exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  child.output = output;
+  return child;
+}
+
+/// SIGTERM to the child's process group, SIGKILL after `graceMs`; resolves once it is reaped.
+async function stop(child, graceMs = 5000) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const signalGroup = (signal) => {
+    try { process.kill(-child.pid, signal); } catch { /* already gone */ }
+  };
+  signalGroup("SIGTERM");
+  const killer = setTimeout(() => signalGroup("SIGKILL"), graceMs);
+  await child.exited;
+  clearTimeout(killer);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(what, check, timeoutMs, children = []) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const child of children) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`${child.output.name} exited while waiting for ${what}:\n${child.output.text}`);
+      }
+    }
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function httpOk(url) {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/// A live HLS stream from lavfi in real time: 1 s segments, a window of 6, old ones deleted.
+function startHlsSource(dir) {
+  return start("ffmpeg (HLS source)", "ffmpeg", [
+    "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
+    "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25",
+    "-t", "600", // never outlives a hung run by much
+    "-c:v", "libx264", "-profile:v", "main", "-preset", "veryfast", "-tune", "zerolatency",
+    "-pix_fmt", "yuv420p", "-b:v", "600k", "-g", "25", "-keyint_min", "25", "-sc_threshold", "0",
+    "-f", "hls", "-hls_time", "1", "-hls_list_size", "6", "-hls_flags", "delete_segments",
+    "-hls_segment_filename", path.join(dir, "live_%05d.ts"),
+    path.join(dir, "live.m3u8"),
+  ]);
+}
+
+function segmentCount(playlist) {
+  try {
+    return fs.readFileSync(playlist, "utf8").split("\n").filter((l) => l.endsWith(".ts")).length;
+  } catch {
+    return 0;
+  }
+}
+
+async function startStaticServer(dir, port) {
+  const server = start("http_server.py", "/usr/bin/python3", [
+    path.join(repoRoot, "scripts/test-servers/http_server.py"), "--port", String(port), "--dir", dir,
+  ]);
+  await waitFor("http_server.py READY", () => server.output.text.includes("READY"), startupTimeoutMs, [server]);
+  return server;
+}
+
+async function launchBrowser(userDataDir) {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumBin,
+    headless: true,
+    chromiumSandbox: false,
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+    viewport: { width: 1280, height: 800 },
+  });
+}
+
+/// Everything the browser part checks, on a page of a running server.
+async function checkViewPage(page, baseUrl, screenshotPath) {
+  const snapshotRequests = [];
+  const pageErrors = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/stream/snapshot")) snapshotRequests.push(request.url());
+  });
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+
+  const response = await page.goto(`${baseUrl}/stream/view?source=${sourceName}`);
+  assert.equal(response.status(), 200, "GET /stream/view");
+
+  await page.waitForFunction(() => document.getElementById("snapshot").naturalWidth > 0, null,
+                             { timeout: snapshotTimeoutMs });
+  const firstSnapshot = new URL(snapshotRequests[0]);
+  assert.equal(firstSnapshot.searchParams.get("source"), sourceName);
+  assert.equal(firstSnapshot.searchParams.get("force_refresh"), null, "the page starts in cached mode");
+
+  await page.waitForFunction(() => {
+    const age = document.getElementById("frame-age").textContent;
+    return /^\d+(\.\d+)? (s|min|h)$/.test(age.trim());
+  }, null, { timeout: modeTimeoutMs });
+  const cacheState = (await page.textContent("#cache-state")).trim();
+  assert.match(cacheState, /^(hit|miss|stale)$/, "#cache-state shows X-Cache");
+
+  await page.waitForFunction(() => document.getElementById("live").currentTime > 1.0, null,
+                             { timeout: playTimeoutMs });
+
+  await switchMode(page, snapshotRequests, "#mode-forced", "1");
+  await switchMode(page, snapshotRequests, "#mode-cached", null);
+
+  await page.waitForFunction(() => document.getElementById("snapshot").naturalWidth > 0);
+  fs.mkdirSync(path.dirname(screenshotPath), { recursive: true });
+  await page.screenshot({ path: screenshotPath, fullPage: true });
+  assert.deepEqual(pageErrors, [], "no script errors on the page");
+}
+
+/// Clicks a mode button and checks that the next snapshot request has `force_refresh` as expected.
+/// The click follows the end of a snapshot request, so no request is in flight (the next one
+/// would be a full refresh interval away) and "the next request" is the one the click caused.
+async function switchMode(page, snapshotRequests, buttonSelector, expectedForce) {
+  await page.waitForEvent("requestfinished", {
+    predicate: (request) => request.url().includes("/stream/snapshot"),
+    timeout: modeTimeoutMs,
+  });
+  const before = snapshotRequests.length;
+  await page.click(buttonSelector);
+  assert.equal(await page.getAttribute(buttonSelector, "aria-pressed"), "true");
+  await waitFor(`a snapshot request after ${buttonSelector}`, () => snapshotRequests.length > before, modeTimeoutMs);
+  const next = new URL(snapshotRequests[before]);
+  assert.equal(next.searchParams.get("force_refresh"), expectedForce,
+               `the first snapshot request after clicking ${buttonSelector}: ${next.pathname}${next.search}`);
+}
+
+test("browser: /stream/view shows the snapshot, plays the HLS stream and switches cached/forced", async (t) => {
+  assert.ok(fs.existsSync(ptzgrabBin), `no ptzgrab binary at ${ptzgrabBin}`);
+  assert.ok(fs.existsSync(chromiumBin), `no Chromium at ${chromiumBin} (scripts/install-browser-deps.sh)`);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ptzgrab-browser-"));
+  const hlsDir = path.join(tmp, "hls");
+  fs.mkdirSync(hlsDir);
+  let ffmpeg, staticServer, serve, browser;
+  try {
+    ffmpeg = startHlsSource(hlsDir);
+    const playlist = path.join(hlsDir, "live.m3u8");
+    await waitFor("3 HLS segments", () => segmentCount(playlist) >= 3, startupTimeoutMs, [ffmpeg]);
+
+    const hlsPort = await freePort();
+    staticServer = await startStaticServer(hlsDir, hlsPort);
+    const hlsUrl = `http://127.0.0.1:${hlsPort}/live.m3u8`;
+
+    const config = path.join(tmp, "config.json");
+    fs.writeFileSync(config, JSON.stringify({
+      sources: [{ name: sourceName, url: hlsUrl, hls_url: hlsUrl, max_age_s: 5, timeout_s: 15 }],
+    }, null, 2));
+    const port = Number(argv.port || process.env.PTZGRAB_TEST_PORT) || await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    serve = start("ptzgrab serve", ptzgrabBin, [
+      "serve", "--config", config, "--port", String(port), "--static-dir", path.join(tmp, "static"),
+    ], { cwd: repoRoot });
+    await waitFor("ptzgrab serve /healthz", () => httpOk(`${baseUrl}/healthz`), startupTimeoutMs, [serve]);
+
+    const userDataDir = path.join(tmp, "chromium-profile");
+    browser = await launchBrowser(userDataDir);
+    const page = browser.pages()[0] || await browser.newPage();
+    const screenshot = path.join(buildDir, "browser", "view_page.png");
+    await checkViewPage(page, baseUrl, screenshot);
+    t.diagnostic(`screenshot: ${screenshot}`);
+  } catch (error) {
+    for (const child of [serve, staticServer, ffmpeg]) {
+      if (child && child.output.text) console.error(`--- ${child.output.name} output ---\n${child.output.text}`);
+    }
+    throw error;
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    await stop(serve);
+    await stop(staticServer);
+    await stop(ffmpeg);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
