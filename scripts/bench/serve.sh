@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Benchmark of `ptzgrab serve`, in one run:
+#  1. wrk against /latest.jpg from ptzgrab (served from memory) and against nginx serving the same
+#     JPEG file from disk, both on loopback with the same threads, connections and duration;
+#     prints both request rates and the ratio (target: ptzgrab >= 0.8x nginx).
+#  2. ffmpeg starts during a 10 s burst of 200 connections on /stream/snapshot with a 5 s max
+#     age, counted by a wrapper passed as --ffmpeg (target: 2 or 3; one shared grab per expiry).
+# Everything it starts runs on loopback from a temp folder and is stopped on exit.
+#
+# usage: scripts/bench/serve.sh [PTZGRAB_BIN]     (default: $PTZGRAB_BIN, then build/cmd/ptzgrab)
+# env:   THREADS (2), CONNECTIONS (64), DURATION (10s): the /latest.jpg comparison
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+ptzgrab="$(realpath "${1:-${PTZGRAB_BIN:-build/cmd/ptzgrab}}")"
+threads="${THREADS:-2}"
+connections="${CONNECTIONS:-64}"
+duration="${DURATION:-10s}"
+burst_connections=200
+burst_duration=10s
+burst_max_age_s=5
+
+for tool in wrk nginx python3 ffmpeg; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool not found (scripts/install-deps.sh --test)" >&2; exit 1; }
+done
+[[ -x "$ptzgrab" ]] || { echo "bench: no ptzgrab at $ptzgrab (make build)" >&2; exit 1; }
+
+tmp="$(mktemp -d /tmp/ptzgrab-bench.XXXXXX)"
+chmod 0755 "$tmp"  # nginx workers run as www-data and read the JPEG from here
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# GET URL into FILE (or /dev/null); fails on a non-2xx status or after 30 s.
+http_get() {
+  python3 - "$1" "${2:-/dev/null}" <<'PY'
+import sys, urllib.request
+with urllib.request.urlopen(sys.argv[1], timeout=30) as r, open(sys.argv[2], "wb") as f:
+    f.write(r.read())
+PY
+}
+
+wait_http() {  # URL, what
+  local deadline=$((SECONDS + 20))
+  until http_get "$1" 2>/dev/null; do
+    ((SECONDS < deadline)) || { echo "bench: $2 did not answer $1" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+
+# Starts `ptzgrab serve` on the built-in demo source; extra arguments are passed on.
+start_ptzgrab() {  # PORT LOG [ARGS...]
+  local port="$1" log="$2"
+  shift 2
+  "$ptzgrab" serve --port "$port" --static-dir "$tmp/static-$port" "$@" >"$log" 2>&1 &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$port/healthz" "ptzgrab serve"
+}
+
+start_nginx() {  # PORT DIR
+  mkdir -p "$tmp/nginx/logs"
+  cat >"$tmp/nginx/nginx.conf" <<CONF
+worker_processes auto;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 100000;
+  client_body_temp_path $tmp/nginx/client_body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  uwsgi_temp_path $tmp/nginx/uwsgi;
+  scgi_temp_path $tmp/nginx/scgi;
+  types { image/jpeg jpg; }
+  server {
+    listen 127.0.0.1:$1;
+    root $2;
+    location = /latest.jpg { add_header Cache-Control no-store; }
+  }
+}
+CONF
+  nginx -e "$tmp/nginx/logs/error.log" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$1/latest.jpg" nginx
+}
+
+# Prints wrk's Requests/sec for URL; a short warm-up run first.
+requests_per_second() {  # URL THREADS CONNECTIONS DURATION
+  wrk -t "$2" -c "$3" -d 2s "$1" >/dev/null
+  local out
+  out="$(wrk -t "$2" -c "$3" -d "$4" "$1")"
+  if grep -q "Non-2xx" <<<"$out"; then
+    echo "bench: non-2xx answers from $1:" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  awk '/^Requests\/sec:/ { print $2 }' <<<"$out"
+}
+
+# ---- 1. /latest.jpg: ptzgrab from memory vs nginx from disk ----
+ptzgrab_port="$(free_port)"
+start_ptzgrab "$ptzgrab_port" "$tmp/ptzgrab.log"
+http_get "http://127.0.0.1:$ptzgrab_port/stream/snapshot"   # the first grab fills the frame
+mkdir -p "$tmp/www"
+chmod 0755 "$tmp/www"
+http_get "http://127.0.0.1:$ptzgrab_port/latest.jpg" "$tmp/www/latest.jpg"
+chmod 0644 "$tmp/www/latest.jpg"
+jpeg_bytes="$(stat -c %s "$tmp/www/latest.jpg")"
+
+nginx_port="$(free_port)"
+start_nginx "$nginx_port" "$tmp/www"
+
+echo "wrk -t $threads -c $connections -d $duration, GET /latest.jpg ($jpeg_bytes bytes), loopback, $(nproc) cores"
+ptzgrab_rps="$(requests_per_second "http://127.0.0.1:$ptzgrab_port/latest.jpg" "$threads" "$connections" "$duration")"
+nginx_rps="$(requests_per_second "http://127.0.0.1:$nginx_port/latest.jpg" "$threads" "$connections" "$duration")"
+printf '  ptzgrab serve (memory): %10.0f requests/s\n' "$ptzgrab_rps"
+printf '  nginx (file on disk):   %10.0f requests/s\n' "$nginx_rps"
+ratio="$(awk -v a="$ptzgrab_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", a / b }')"
+verdict="$(awk -v r="$ratio" 'BEGIN { print (r >= 0.8 ? "met" : "MISSED") }')"
+echo "  ratio ptzgrab/nginx:    ${ratio}x (target >= 0.80x: $verdict)"
+
+# ---- 2. coalescing: ffmpeg starts during a burst on a cold cache ----
+starts_log="$tmp/ffmpeg-starts.log"
+: >"$starts_log"
+real_ffmpeg="$(command -v ffmpeg)"
+cat >"$tmp/ffmpeg-counting" <<WRAP
+#!/bin/sh
+# Logs one line per start, then becomes the real ffmpeg.
+echo "\$\$ \$*" >>"$starts_log"
+exec "$real_ffmpeg" "\$@"
+WRAP
+chmod 0755 "$tmp/ffmpeg-counting"
+
+burst_port="$(free_port)"
+start_ptzgrab "$burst_port" "$tmp/ptzgrab-burst.log" --ffmpeg "$tmp/ffmpeg-counting" --max-age "$burst_max_age_s"
+# Runs that only probe ffmpeg (-version) are not grabs.
+grabs() { grep -cv -- ' -version' "$starts_log" || true; }
+before="$(grabs)"
+wrk -t "$threads" -c "$burst_connections" -d "$burst_duration" --timeout 30s \
+  "http://127.0.0.1:$burst_port/stream/snapshot" >"$tmp/wrk-burst.txt"
+after="$(grabs)"
+starts=$((after - before))
+burst_rps="$(awk '/^Requests\/sec:/ { print $2 }' "$tmp/wrk-burst.txt")"
+verdict="$( ((starts >= 2 && starts <= 3)) && echo met || echo MISSED)"
+echo "burst: wrk -c $burst_connections -d $burst_duration on /stream/snapshot, max age ${burst_max_age_s} s"
+printf '  %s requests/s; ffmpeg starts: %d (target 2 or 3: %s)\n' "$burst_rps" "$starts" "$verdict"
