@@ -38,8 +38,8 @@
     el.className = "badge" + (kind ? " badge-" + kind : "");
   }
 
-  // ---- source picker: keep the token when moving to another source's page ----
-  document.querySelectorAll(".picker a").forEach(function (a) {
+  // ---- links to other view pages (the source picker): keep the token ----
+  document.querySelectorAll('a[href^="/stream/view"]').forEach(function (a) {
     a.setAttribute("href", withToken(a.getAttribute("href")));
   });
 

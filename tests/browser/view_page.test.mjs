@@ -174,6 +174,12 @@ async function checkViewPage(page, baseUrl, screenshotPath) {
   await page.waitForFunction(() => document.getElementById("snapshot").naturalWidth > 0);
   fs.mkdirSync(path.dirname(screenshotPath), { recursive: true });
   await page.screenshot({ path: screenshotPath, fullPage: true });
+
+  // On a phone: one column, nothing wider than the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than a 390 px phone screen`);
+  await page.screenshot({ path: screenshotPath.replace(/\.png$/, "-phone.png"), fullPage: true });
   assert.deepEqual(pageErrors, [], "no script errors on the page");
 }
 
