@@ -3,6 +3,7 @@
 
 #include "exit_codes.hpp"
 #include "info_command.hpp"
+#include "serve_command.hpp"
 #include "snapshot_command.hpp"
 
 namespace {
@@ -13,6 +14,7 @@ constexpr const char* examples =
     "  ptzgrab snapshot --url 'rtsp://user:pass@192.168.1.20:554/stream1' -o cam1.jpg\n"
     "  ptzgrab snapshot --url http://cam.local/video.mjpg --width 640 -o - > small.jpg\n"
     "  ptzgrab info\n"
+    "  ptzgrab serve --config cameras.json --port 8080   # then open http://127.0.0.1:8080/stream/view\n"
     "  # cron, one timestamped JPEG a minute:\n"
     "  * * * * * ptzgrab snapshot -q --url rtsp://cam/stream -o '/srv/snaps/cam1-%Y%m%d-%H%M%S.jpg'\n"
     "  # (in a crontab, % must be written \\%)\n\n";
@@ -28,8 +30,10 @@ int main(int argc, char** argv) {
 
     SnapshotOptions snapshot;
     InfoOptions info;
+    ServeOptions serve;
     CLI::App* snapshot_cmd = setup_snapshot(app, snapshot);
     CLI::App* info_cmd = setup_info(app, info);
+    CLI::App* serve_cmd = setup_serve(app, serve);
     snapshot_cmd->footer(exit_codes_help);
 
     try {
@@ -40,5 +44,6 @@ int main(int argc, char** argv) {
     }
     if (snapshot_cmd->parsed()) return run_snapshot(snapshot);
     if (info_cmd->parsed()) return run_info(info);
+    if (serve_cmd->parsed()) return run_serve(serve);
     return exit_usage;
 }

@@ -1,0 +1,129 @@
+#include "serve_command.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "core/grabber.hpp"
+#include "core/latest_frame_store.hpp"
+#include "core/source_config.hpp"
+#include "exit_codes.hpp"
+#include "web/server.hpp"
+
+#ifndef PTZGRAB_ASSETS_DIR
+#define PTZGRAB_ASSETS_DIR "assets"
+#endif
+
+namespace ptzgrab::cli {
+namespace {
+
+using namespace std::chrono;
+
+Result<std::vector<SourceConfig>> load_sources(const ServeOptions& o) {
+    SourceDefaults defaults{duration_cast<milliseconds>(duration<double>(o.max_age_s))};
+    if (!o.config.empty()) return load_source_config(o.config, defaults);
+    if (!o.url.empty()) {
+        auto one = url_source_config(o.url, defaults);
+        if (!one) return std::unexpected(one.error());
+        return std::vector{std::move(*one)};
+    }
+    return std::vector{demo_source_config(defaults)};
+}
+
+std::string token_of(const ServeOptions& o) {
+    if (!o.token.empty()) return o.token;
+    const char* env = std::getenv("PTZGRAB_TOKEN");
+    return env ? env : "";
+}
+
+// After every good grab: the JPEG to disk (a fallback folder if need be) and to /latest.jpg's board.
+FrameCache::FrameListener frame_listener(LatestFrameStore& store, web::LatestFrames& latest,
+                                         const std::string& default_source) {
+    return [&store, &latest, default_source](const SourceConfig& source, const Snapshot& snapshot) {
+        latest.update(source.name, snapshot);
+        if (!snapshot.jpeg) return;
+        auto written = store.write(source.name, source.name == default_source, *snapshot.jpeg);
+        if (std::string note = store.take_change_note(); !note.empty()) std::fprintf(stderr, "ptzgrab: %s\n", note.c_str());
+        if (!written) std::fprintf(stderr, "ptzgrab: %s\n", written.error().message.c_str());
+    };
+}
+
+std::string open_url(const std::string& bind, uint16_t port, bool has_token) {
+    std::string host = bind == "0.0.0.0" || bind == "::" ? "127.0.0.1" : bind;
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    return "http://" + host + ":" + std::to_string(port) + "/stream/view" + (has_token ? "?token=..." : "");
+}
+
+}  // namespace
+
+CLI::App* setup_serve(CLI::App& app, ServeOptions& o) {
+    CLI::App* cmd = app.add_subcommand("serve", "Serve snapshots, latest frames and a live view over HTTP");
+    auto* config = cmd->add_option("--config,-c", o.config, "JSON file of sources")->check(CLI::ExistingFile);
+    cmd->add_option("--url,-u", o.url, "One source (default: the built-in demo)")->excludes(config);
+    cmd->add_option("--bind", o.bind, "Address to listen on")->capture_default_str();
+    cmd->add_option("--port,-p", o.port, "TCP port")->check(CLI::Range(0, 65535))->capture_default_str();
+    cmd->add_option("--static-dir", o.static_dir,
+                    "Where latest.jpg and NAME/latest.jpg are written (if not writable: $PTZGRAB_STATE_DIR, "
+                    "$XDG_RUNTIME_DIR/ptzgrab, then a temp folder)")
+        ->capture_default_str();
+    cmd->add_option("--assets-dir", o.assets_dir, "Folder served under /assets/ (default: " PTZGRAB_ASSETS_DIR ")");
+    cmd->add_option("--max-age", o.max_age_s, "Seconds a frame is served from memory before a new grab")
+        ->check(CLI::Range(0.001, 86400.0))->capture_default_str();
+    cmd->add_option("--stale-limit", o.stale_limit_s, "Seconds an old frame may stand in for an offline source")
+        ->check(CLI::Range(0.0, 604800.0))->capture_default_str();
+    cmd->add_option("--token", o.token, "Require this token (Bearer or ?token=) on all but /healthz (or $PTZGRAB_TOKEN)");
+    cmd->add_flag("--allow-any-url", o.allow_any_url, "Allow ?url= with rtsp/http(s) URLs (never files)");
+    cmd->add_option("--ffmpeg", o.ffmpeg, "Path to ffmpeg (default: $PTZGRAB_FFMPEG, then PATH)");
+    cmd->add_option("--threads", o.threads, "HTTP io threads")->check(CLI::Range(1, 64))->capture_default_str();
+    return cmd;
+}
+
+int run_serve(const ServeOptions& o) {
+    auto sources = load_sources(o);
+    if (!sources) {
+        std::cerr << "ptzgrab: " << sources.error().message << "\n";
+        return exit_usage;
+    }
+    auto runner = make_process_runner();
+    Grabber grabber(*runner, locate_ffmpeg(*runner, o.ffmpeg));
+    if (!grabber.ffmpeg().usable) std::cerr << "ptzgrab: warning: " << grabber.ffmpeg().problem << "\n";
+    auto grab = [&grabber](const GrabRequest& r, std::stop_token stop) { return grabber.grab(r, stop); };
+
+    web::ServerOptions server_options;
+    server_options.bind = o.bind;
+    server_options.port = static_cast<uint16_t>(o.port);
+    server_options.threads = o.threads;
+    web::Server server(server_options);  // before the cache: its grab threads post into the server
+    web::Metrics metrics;
+    web::LatestFrames latest;
+    LatestFrameStore store(o.static_dir);
+    std::string default_source = sources->front().name;
+    auto cache = std::make_unique<FrameCache>(std::move(*sources), web::instrument(grab, metrics),
+                                              duration_cast<milliseconds>(duration<double>(o.stale_limit_s)));
+    cache->set_frame_listener(frame_listener(store, latest, default_source));
+    std::unique_ptr<web::AdhocGrabs> adhoc;
+    if (o.allow_any_url) adhoc = std::make_unique<web::AdhocGrabs>(web::instrument(grab, metrics));
+
+    web::ServerContext context{*cache, latest, metrics, adhoc.get(), grabber.ffmpeg(), o.static_dir,
+                               [&store] { return store.directory(); },
+                               o.assets_dir.empty() ? PTZGRAB_ASSETS_DIR : o.assets_dir, token_of(o)};
+    web::Router router(context);
+    auto port = server.listen();
+    if (!port) {
+        std::cerr << "ptzgrab: " << port.error().message << ": " << port.error().detail << "\n";
+        return exit_usage;
+    }
+    std::printf("ptzgrab: serving %zu source(s); open %s\n", cache->sources().size(),
+                open_url(o.bind, *port, !context.token.empty()).c_str());
+    std::fflush(stdout);
+    server.run(router, [&cache, &adhoc] {
+        cache->shutdown();
+        if (adhoc) adhoc->shutdown();
+    });
+    // Grab threads may still be answering through the router: join them while it exists.
+    adhoc.reset();
+    cache.reset();
+    return exit_ok;
+}
+
+}  // namespace ptzgrab::cli

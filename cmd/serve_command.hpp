@@ -1,0 +1,26 @@
+#pragma once
+// `ptzgrab serve`: the sources as an HTTP service (snapshots, latest frames, a view page, metrics).
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace ptzgrab::cli {
+
+struct ServeOptions {
+    std::string config;  // JSON file of sources
+    std::string url;     // or one source; neither: the built-in demo
+    std::string bind = "127.0.0.1";
+    int port = 8080;
+    std::string static_dir = "static";  // latest.jpg and NAME/latest.jpg, relative to the working directory
+    std::string assets_dir;             // default: PTZGRAB_ASSETS_DIR (the source tree's assets/)
+    double max_age_s = 5;
+    double stale_limit_s = 300;
+    std::string token;  // default: $PTZGRAB_TOKEN
+    bool allow_any_url = false;
+    std::string ffmpeg;
+    int threads = 2;
+};
+
+CLI::App* setup_serve(CLI::App& app, ServeOptions& options);
+int run_serve(const ServeOptions& options);
+
+}  // namespace ptzgrab::cli

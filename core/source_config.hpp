@@ -1,0 +1,37 @@
+#pragma once
+// The sources `ptzgrab serve` offers: from a JSON config file, one --url, or the built-in demo.
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "error.hpp"
+#include "frame_cache.hpp"
+
+namespace ptzgrab {
+
+struct SourceDefaults {
+    std::chrono::milliseconds max_age{5000};  // --max-age, for sources without max_age_s
+};
+
+/// Reads a config file: a JSON list of sources, or {"sources": [...]}, each
+/// {name, url, max_age_s, timeout_s, rtsp_transport, hls_url, width, height, quality}
+/// (name and url required). Errors (invalid_input, io_error) name the file, the field and what is wrong.
+Result<std::vector<SourceConfig>> load_source_config(const std::filesystem::path& file,
+                                                     const SourceDefaults& defaults = {});
+
+/// The same from text; `file_label` names it in error messages.
+Result<std::vector<SourceConfig>> parse_source_config(std::string_view json_text, const std::string& file_label,
+                                                      const SourceDefaults& defaults = {});
+
+/// One source named "camera" from --url; an error for a URL ptzgrab cannot grab.
+Result<SourceConfig> url_source_config(const std::string& url, const SourceDefaults& defaults = {});
+
+/// The built-in demo: ffmpeg's test pattern, with the demo HLS loop from assets/demo/.
+SourceConfig demo_source_config(const SourceDefaults& defaults = {});
+
+/// Names are used in URLs and folder names: 1-64 of [A-Za-z0-9._-], not starting with '.'.
+bool is_valid_source_name(std::string_view name);
+
+}  // namespace ptzgrab

@@ -1,0 +1,102 @@
+// /stream/snapshot, /latest.jpg and /latest/NAME.jpg: pictures from the cache, or a card saying why not.
+#include "core/fallback.hpp"
+#include "core/url.hpp"
+#include "responses.hpp"
+#include "routes.hpp"
+#include "snapshot_params.hpp"
+
+namespace ptzgrab::web {
+namespace {
+
+constexpr CardSize default_card{};
+
+// The card is as large as the picture asked for, so a page's layout does not jump.
+CardSize card_size(const RenderOptions& render) {
+    if (render.width > 0 && render.height > 0) return {render.width, render.height};
+    if (render.width > 0) return {render.width, std::max(min_frame_side_px, render.width * 9 / 16)};
+    if (render.height > 0) return {std::max(min_frame_side_px, render.height * 16 / 9), render.height};
+    return default_card;
+}
+
+Response card_answer(const ServerContext& ctx, const std::string& url, const Error& error,
+                     const RenderOptions& render) {
+    auto card = card_for_error(mask_credentials(url), error, ctx.now(), card_size(render));
+    auto res = jpeg_response(status_for(error), body_from(std::move(card)));
+    set_card_headers(res, error);
+    return res;
+}
+
+// The prepared JPEG when the request asks for the source's defaults; a variant rendered
+// from the held frame otherwise (never a new grab).
+Response frame_answer(const ServerContext& ctx, const std::string& url, const Snapshot& snapshot,
+                      const SnapshotParams& params, const RenderOptions& base) {
+    SharedBody::value_type body;
+    if (params.is_variant() || !snapshot.jpeg) {
+        auto jpeg = render_jpeg(snapshot.frame, params.apply_to(base));
+        if (!jpeg) return card_answer(ctx, url, jpeg.error(), params.apply_to(base));
+        body = body_from(std::move(*jpeg));
+    } else {
+        body = body_from(snapshot.jpeg);
+    }
+    auto res = jpeg_response(http::status::ok, std::move(body));
+    set_frame_headers(res, snapshot, ctx.now());
+    return res;
+}
+
+Response snapshot_answer(const ServerContext& ctx, const SourceConfig& source, const SnapshotParams& params,
+                         const Result<Snapshot>& result) {
+    if (!result) return card_answer(ctx, source.grab.url, result.error(), params.apply_to(source.render));
+    return frame_answer(ctx, source.grab.url, *result, params, source.render);
+}
+
+// ?url=: only with --allow-any-url, only network protocols, never cached.
+void serve_adhoc(ServerContext& ctx, const SnapshotParams& params, const Reply& reply) {
+    if (!ctx.adhoc)
+        return reply(text_response(http::status::forbidden,
+                                   "?url= is refused: only configured sources are served (see --allow-any-url)"));
+    if (!is_network(classify_source(params.url)))
+        return reply(text_response(http::status::forbidden, "?url= takes rtsp://, rtsps://, http:// or https:// only"));
+    GrabRequest request;
+    request.url = params.url;
+    ctx.adhoc->grab(request, [&ctx, params, reply](Result<Frame> frame) {
+        if (!frame) return reply(card_answer(ctx, params.url, frame.error(), params.apply_to({})));
+        Snapshot snapshot{std::move(*frame), nullptr, false, false, std::nullopt};
+        reply(frame_answer(ctx, params.url, snapshot, params, RenderOptions{}));
+    });
+}
+
+}  // namespace
+
+const SourceConfig* pick_source(const ServerContext& ctx, const Target& target) {
+    const std::string* name = target.find("source");
+    if (!name || name->empty()) return ctx.cache.sources().empty() ? nullptr : &ctx.cache.sources().front();
+    return ctx.cache.find(*name);
+}
+
+void serve_snapshot(ServerContext& ctx, const Target& target, const Reply& reply) {
+    auto params = parse_snapshot_params(target);
+    if (!params) return reply(text_response(http::status::bad_request, params.error().message));
+    if (!params->url.empty()) return serve_adhoc(ctx, *params, reply);
+    const SourceConfig* source = pick_source(ctx, target);
+    if (!source) return reply(text_response(http::status::bad_request, "unknown source: " + target.find("source")->substr(0, 100)));
+    ctx.cache.get(source->name, params->force_refresh,
+                  [&ctx, source, params = *params, reply](Result<Snapshot> result) {
+                      reply(snapshot_answer(ctx, *source, params, result));
+                  });
+}
+
+void serve_latest(ServerContext& ctx, const std::string& name, const Reply& reply) {
+    const SourceConfig* source = name.empty() ? (ctx.cache.sources().empty() ? nullptr : &ctx.cache.sources().front())
+                                              : ctx.cache.find(name);
+    if (!source) return reply(text_response(http::status::not_found, "no such source"));
+    if (auto entry = ctx.latest.find(source->name)) {  // whatever its age: reading it never starts a grab
+        auto res = jpeg_response(http::status::ok, body_from(entry->jpeg));
+        set_frame_headers(res, entry->snapshot, ctx.now());
+        return reply(std::move(res));
+    }
+    ctx.cache.get(source->name, false, [&ctx, source, reply](Result<Snapshot> result) {
+        reply(snapshot_answer(ctx, *source, SnapshotParams{}, result));
+    });
+}
+
+}  // namespace ptzgrab::web

@@ -1,0 +1,58 @@
+#pragma once
+// The request and response types the router and the sessions share.
+// Response bodies are shared, immutable buffers: /latest.jpg sends the cache's prepared
+// JPEG as it is, with no copy and no re-encode per request.
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/optional.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ptzgrab::web {
+
+namespace http = boost::beast::http;
+
+/// A Beast body whose bytes are owned elsewhere (a shared buffer) and only referenced here.
+struct SharedBody {
+    struct value_type {
+        std::shared_ptr<const void> owner;  // keeps `data` alive
+        const void* data = nullptr;
+        std::size_t size = 0;
+    };
+
+    static std::uint64_t size(const value_type& body) { return body.size; }
+
+    class writer {
+    public:
+        using const_buffers_type = boost::asio::const_buffer;
+
+        template <bool is_request, class Fields>
+        writer(const http::header<is_request, Fields>&, const value_type& body) : body_(body) {}
+
+        void init(boost::beast::error_code& ec) { ec = {}; }
+
+        boost::optional<std::pair<const_buffers_type, bool>> get(boost::beast::error_code& ec) {
+            ec = {};
+            return std::pair{const_buffers_type(body_.data, body_.size), false};
+        }
+
+    private:
+        const value_type& body_;
+    };
+};
+
+using Request = http::request<http::string_body>;
+using Response = http::response<SharedBody>;
+using RequestHead = http::request<http::empty_body>;  // a request without its body
+
+SharedBody::value_type body_from(std::string text);
+SharedBody::value_type body_from(std::shared_ptr<const std::vector<uint8_t>> bytes);
+SharedBody::value_type body_from(std::vector<uint8_t> bytes);
+
+/// The body as text (for tests and logs).
+std::string_view body_view(const Response& response);
+
+}  // namespace ptzgrab::web

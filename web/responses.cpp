@@ -1,0 +1,99 @@
+#include "responses.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <ctime>
+#include <cstdio>
+
+namespace ptzgrab::web {
+
+SharedBody::value_type body_from(std::string text) {
+    auto owner = std::make_shared<const std::string>(std::move(text));
+    return {owner, owner->data(), owner->size()};
+}
+
+SharedBody::value_type body_from(std::shared_ptr<const std::vector<uint8_t>> bytes) {
+    if (!bytes) return {};
+    const void* data = bytes->data();
+    size_t size = bytes->size();
+    return {std::move(bytes), data, size};
+}
+
+SharedBody::value_type body_from(std::vector<uint8_t> bytes) {
+    return body_from(std::make_shared<const std::vector<uint8_t>>(std::move(bytes)));
+}
+
+std::string_view body_view(const Response& response) {
+    return {static_cast<const char*>(response.body().data), response.body().size};
+}
+
+Response make_response(http::status status, std::string_view content_type, SharedBody::value_type body) {
+    Response res{status, 11};
+    res.set(http::field::server, "ptzgrab/" PTZGRAB_VERSION);
+    res.set(http::field::content_type, content_type);
+    res.body() = std::move(body);
+    return res;
+}
+
+Response text_response(http::status status, std::string text) {
+    return make_response(status, "text/plain; charset=utf-8", body_from(std::move(text) + "\n"));
+}
+
+Response json_response(http::status status, const boost::json::value& json) {
+    auto res = make_response(status, "application/json", body_from(boost::json::serialize(json) + "\n"));
+    res.set(http::field::cache_control, "no-store");
+    return res;
+}
+
+Response jpeg_response(http::status status, SharedBody::value_type jpeg) {
+    auto res = make_response(status, "image/jpeg", std::move(jpeg));
+    res.set(http::field::cache_control, "no-store");
+    return res;
+}
+
+http::status status_for(const Error& error) {
+    switch (error.kind) {
+    case ErrorKind::timeout: return http::status::gateway_timeout;
+    case ErrorKind::ffmpeg_missing:
+    case ErrorKind::cancelled: return http::status::service_unavailable;
+    case ErrorKind::invalid_input: return http::status::bad_request;
+    default: return http::status::bad_gateway;
+    }
+}
+
+std::string rfc3339_utc(std::chrono::system_clock::time_point when) {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();
+    std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+    if (ms % 1000 < 0) --seconds;
+    std::tm utc{};
+    ::gmtime_r(&seconds, &utc);
+    char text[48];
+    size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+    std::snprintf(text + n, sizeof text - n, ".%03dZ", static_cast<int>(((ms % 1000) + 1000) % 1000));
+    return text;
+}
+
+void set_frame_headers(Response& res, const Snapshot& snapshot, std::chrono::system_clock::time_point now) {
+    auto age = std::chrono::duration_cast<std::chrono::milliseconds>(now - snapshot.frame.grabbed_at);
+    res.set("X-Frame-Grabbed-At", rfc3339_utc(snapshot.frame.grabbed_at));
+    res.set("X-Frame-Age-Ms", std::to_string(std::max<int64_t>(0, age.count())));
+    res.set("X-Cache", snapshot.stale ? "stale" : snapshot.from_cache ? "hit" : "miss");
+    res.set("X-Source-Status", snapshot.stale ? "offline" : "online");
+    if (snapshot.stale && snapshot.refresh_error) res.set("X-Grab-Error", to_string(snapshot.refresh_error->kind));
+    res.set(http::field::cache_control, "no-store");
+}
+
+void set_card_headers(Response& res, const Error& error) {
+    res.set("X-Cache", "miss");
+    res.set("X-Source-Status", "offline");
+    res.set("X-Grab-Error", to_string(error.kind));
+    res.set(http::field::cache_control, "no-store");
+}
+
+void finish_for(const RequestHead& request, Response& res) {
+    res.version(request.version());
+    res.keep_alive(request.keep_alive());
+    res.content_length(res.body().size);
+    if (request.method() == http::verb::head) res.body() = {};
+}
+
+}  // namespace ptzgrab::web

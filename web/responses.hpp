@@ -1,0 +1,35 @@
+#pragma once
+// Building responses: content types, one-line error texts, JSON, and the final touches
+// every response gets (HTTP version, keep-alive, Content-Length, no body for HEAD).
+#include <boost/json/value.hpp>
+#include <chrono>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/frame_cache.hpp"
+#include "http_types.hpp"
+
+namespace ptzgrab::web {
+
+Response make_response(http::status status, std::string_view content_type, SharedBody::value_type body);
+/// text/plain, the text plus a newline: a one-line reason for 4xx answers.
+Response text_response(http::status status, std::string text);
+Response json_response(http::status status, const boost::json::value& json);
+Response jpeg_response(http::status status, SharedBody::value_type jpeg);
+
+/// The HTTP status for a failed grab: 504 timeout, 503 ffmpeg missing or shutting down, 502 otherwise.
+http::status status_for(const Error& error);
+
+/// RFC 3339 in UTC with milliseconds: "2026-11-25T01:38:18.123Z".
+std::string rfc3339_utc(std::chrono::system_clock::time_point when);
+
+/// X-Frame-Grabbed-At, X-Frame-Age-Ms, X-Cache, X-Source-Status, X-Grab-Error and Cache-Control
+/// for an answer built from `snapshot`. The view page reads these names.
+void set_frame_headers(Response& response, const Snapshot& snapshot, std::chrono::system_clock::time_point now);
+/// The same headers for a diagnostic card (no frame): offline, a miss, and the error's kind.
+void set_card_headers(Response& response, const Error& error);
+
+/// Version, keep-alive and Content-Length from the request; HEAD keeps the length and drops the body.
+void finish_for(const RequestHead& request, Response& response);
+
+}  // namespace ptzgrab::web

@@ -1,0 +1,113 @@
+#include "router.hpp"
+
+#include <array>
+
+#include "auth.hpp"
+#include "responses.hpp"
+#include "routes.hpp"
+#include "static_files.hpp"
+
+namespace ptzgrab::web {
+namespace {
+
+using std::chrono::steady_clock;
+using verb = http::verb;
+
+enum class Methods { read, post };  // read: GET and HEAD
+
+struct Route {
+    std::string_view path;
+    Methods methods;
+    void (*serve)(ServerContext&, const Target&, const Reply&);
+};
+
+const std::array<Route, 6> exact_routes{{
+    {"/stream/snapshot", Methods::read, serve_snapshot},
+    {"/stream/view", Methods::read, serve_view},
+    {"/stream/cache", Methods::read, [](ServerContext& c, const Target&, const Reply& r) { serve_cache(c, r); }},
+    {"/stream/cache/clear", Methods::post, serve_cache_clear},
+    {"/stream/info", Methods::read, [](ServerContext& c, const Target&, const Reply& r) { serve_info(c, r); }},
+    {"/metrics", Methods::read, [](ServerContext& c, const Target&, const Reply& r) { serve_metrics(c, r); }},
+}};
+
+bool allowed(Methods methods, verb method) {
+    return methods == Methods::post ? method == verb::post : method == verb::get || method == verb::head;
+}
+
+Response method_not_allowed(Methods methods) {
+    auto res = text_response(http::status::method_not_allowed, "method not allowed");
+    res.set(http::field::allow, methods == Methods::post ? "POST" : "GET, HEAD");
+    return res;
+}
+
+void serve_asset(ServerContext& ctx, std::string_view rel, const Reply& reply) {
+    auto file = read_asset(ctx.assets_dir, rel);
+    if (!file) {
+        bool bad = file.error().kind == ErrorKind::invalid_input;
+        return reply(text_response(bad ? http::status::bad_request : http::status::not_found, file.error().message));
+    }
+    auto res = make_response(http::status::ok, file->content_type, body_from(file->bytes));
+    res.set(http::field::cache_control, "no-cache");  // HLS playlists change; revalidate everything
+    reply(std::move(res));
+}
+
+// "/latest/NAME.jpg" -> NAME (decoded); nullopt when the path is not of that shape.
+std::optional<std::string> latest_name(std::string_view path) {
+    constexpr std::string_view prefix = "/latest/", suffix = ".jpg";
+    if (!path.starts_with(prefix) || !path.ends_with(suffix) || path.size() <= prefix.size() + suffix.size())
+        return std::nullopt;
+    return percent_decode(path.substr(prefix.size(), path.size() - prefix.size() - suffix.size()), false);
+}
+
+}  // namespace
+
+void Router::handle(const Request& request, Reply reply) const {
+    auto started = steady_clock::now();
+    Reply finish = [this, head = RequestHead(request.base()), started, reply = std::move(reply)](Response res) {
+        finish_for(head, res);
+        auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(steady_clock::now() - started);
+        context_.metrics.record_request(res.result_int());
+        context_.log(access_log_line(head.method_string(), head.target(), res.result_int(), res.body().size, elapsed));
+        reply(std::move(res));
+    };
+    dispatch(request, finish);
+}
+
+void Router::dispatch(const Request& request, const Reply& reply) const {
+    auto target = parse_target(request.target());
+    if (!target) return reply(text_response(http::status::bad_request, target.error().message));
+    const std::string& path = target->path;
+    verb method = request.method();
+    if (path == "/healthz") {  // open without the token: load balancers and probes ask it
+        if (!allowed(Methods::read, method)) return reply(method_not_allowed(Methods::read));
+        return reply(text_response(http::status::ok, "ok"));
+    }
+    if (!is_authorized(request, *target, context_.token)) {
+        auto res = text_response(http::status::unauthorized, "a token is required (Authorization: Bearer, or ?token=)");
+        res.set(http::field::www_authenticate, "Bearer");
+        return reply(std::move(res));
+    }
+    for (const Route& route : exact_routes) {
+        if (path != route.path) continue;
+        if (!allowed(route.methods, method)) return reply(method_not_allowed(route.methods));
+        return route.serve(context_, *target, reply);
+    }
+    bool is_latest = path == "/latest.jpg" || latest_name(path).has_value();
+    bool is_asset = path.starts_with("/assets/");
+    bool is_root = path == "/";
+    if ((is_latest || is_asset || is_root) && !allowed(Methods::read, method))
+        return reply(method_not_allowed(Methods::read));
+    if (path == "/latest.jpg") return serve_latest(context_, {}, reply);
+    if (auto name = latest_name(path)) return serve_latest(context_, *name, reply);
+    if (is_asset) return serve_asset(context_, std::string_view(path).substr(8), reply);
+    if (is_root) {
+        auto res = text_response(http::status::found, "see /stream/view");
+        std::string_view raw = request.target();
+        size_t query = raw.find('?');
+        res.set(http::field::location, "/stream/view" + std::string(query == raw.npos ? "" : raw.substr(query)));
+        return reply(std::move(res));
+    }
+    reply(text_response(http::status::not_found, "not found"));
+}
+
+}  // namespace ptzgrab::web

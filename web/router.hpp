@@ -1,0 +1,26 @@
+#pragma once
+// Request in, response out: the whole HTTP surface without sockets, so it is tested without them.
+#include <functional>
+
+#include "http_types.hpp"
+#include "server_context.hpp"
+
+namespace ptzgrab::web {
+
+class Router {
+public:
+    /// Called exactly once per request; from a grab thread when the answer waited for a grab.
+    using Reply = std::function<void(Response)>;
+
+    explicit Router(ServerContext& context) : context_(context) {}
+
+    /// Routes, checks the token, answers; every answer is finished for the request
+    /// (version, keep-alive, length, HEAD), counted and written to the access log.
+    void handle(const Request& request, Reply reply) const;
+
+private:
+    void dispatch(const Request& request, const Reply& reply) const;
+    ServerContext& context_;
+};
+
+}  // namespace ptzgrab::web

@@ -1,0 +1,26 @@
+#pragma once
+// The endpoints, each a function of the context and the request that answers through `reply`.
+#include "http_types.hpp"
+#include "query.hpp"
+#include "router.hpp"
+#include "server_context.hpp"
+
+namespace ptzgrab::web {
+
+using Reply = Router::Reply;
+
+// frame_routes.cpp: pictures.
+void serve_snapshot(ServerContext& ctx, const Target& target, const Reply& reply);
+void serve_latest(ServerContext& ctx, const std::string& source, const Reply& reply);
+
+// status_routes.cpp: state and settings.
+void serve_cache(ServerContext& ctx, const Reply& reply);
+void serve_cache_clear(ServerContext& ctx, const Target& target, const Reply& reply);
+void serve_info(ServerContext& ctx, const Reply& reply);
+void serve_metrics(ServerContext& ctx, const Reply& reply);
+void serve_view(ServerContext& ctx, const Target& target, const Reply& reply);
+
+/// The source a request names, or the first; nullptr when unknown.
+const SourceConfig* pick_source(const ServerContext& ctx, const Target& target);
+
+}  // namespace ptzgrab::web

@@ -1,0 +1,34 @@
+#pragma once
+// Everything the routes work with: the cache, counters, settings, and the seams a test replaces.
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "access_log.hpp"
+#include "adhoc_grabs.hpp"
+#include "core/ffmpeg_locator.hpp"
+#include "core/frame_cache.hpp"
+#include "core/process.hpp"
+#include "latest_frames.hpp"
+#include "metrics.hpp"
+
+namespace ptzgrab::web {
+
+struct ServerContext {
+    FrameCache& cache;
+    LatestFrames& latest;
+    Metrics& metrics;
+    AdhocGrabs* adhoc = nullptr;  // null: ?url= is refused (no --allow-any-url)
+    FfmpegInfo ffmpeg;
+    std::filesystem::path static_dir;                        // where latest frames should go
+    std::function<std::filesystem::path()> frames_directory;  // where they go now (a fallback, maybe)
+    std::filesystem::path assets_dir;
+    std::string token;  // empty: no authentication
+    LogSink log = stderr_log_sink();
+    std::function<int()> running_ffmpeg = running_child_processes;
+    std::function<std::chrono::system_clock::time_point()> now = std::chrono::system_clock::now;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+}  // namespace ptzgrab::web

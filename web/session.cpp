@@ -1,0 +1,90 @@
+#include "session.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <memory>
+
+#include "responses.hpp"
+
+namespace ptzgrab::web {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// The router may answer from a grab thread; the answer is posted back to this connection's strand.
+asio::awaitable<Response> route(const Router& router, const Request& request) {
+    return asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
+        [&router, &request](auto handler) {
+            auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+            router.handle(request, [shared](Response res) {
+                auto executor = asio::get_associated_executor(*shared);
+                asio::post(executor, [shared, res = std::move(res)]() mutable { (*shared)(std::move(res)); });
+            });
+        },
+        asio::use_awaitable);
+}
+
+// The answer to a request that could not be read; nullopt when the connection should just close.
+std::optional<Response> read_failure_answer(const beast::error_code& ec) {
+    if (ec == http::error::header_limit)
+        return text_response(http::status::request_header_fields_too_large, "request headers too large");
+    if (ec == http::error::body_limit) return text_response(http::status::payload_too_large, "request body too large");
+    if (ec == beast::error::timeout || ec == http::error::end_of_stream || ec == asio::error::eof ||
+        ec == http::error::partial_message || ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
+        return std::nullopt;
+    return text_response(http::status::bad_request, "malformed request");
+}
+
+asio::awaitable<void> write_and_close(beast::tcp_stream& stream, Response res, const SessionLimits& limits) {
+    res.version(11);
+    res.keep_alive(false);
+    res.content_length(res.body().size);
+    stream.expires_after(limits.write_timeout);
+    co_await http::async_write(stream, res, use_tuple);
+}
+
+// Waits for the first byte of the next request within the idle limit; false when none came.
+asio::awaitable<bool> await_next_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                         const SessionLimits& limits) {
+    if (buffer.size() > 0) co_return true;  // pipelined: already here
+    stream.expires_after(limits.idle_timeout);
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+    buffer.commit(n);
+    co_return !ec && n > 0;
+}
+
+}  // namespace
+
+asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& router, SessionLimits limits) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer(limits.read_buffer_limit_bytes);
+    for (bool first = true;; first = false) {
+        if (!first && !co_await await_next_request(stream, buffer, limits)) break;
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(limits.header_limit_bytes));
+        parser.body_limit(limits.body_limit_bytes);
+        stream.expires_after(limits.header_timeout);
+        auto [read_ec, read_n] = co_await http::async_read(stream, buffer, parser, use_tuple);
+        if (read_ec) {
+            if (auto answer = read_failure_answer(read_ec)) co_await write_and_close(stream, std::move(*answer), limits);
+            break;
+        }
+        Request request = parser.release();
+        Response res = co_await route(router, request);
+        stream.expires_after(limits.write_timeout);
+        auto [write_ec, write_n] = co_await http::async_write(stream, res, use_tuple);
+        if (write_ec || !res.keep_alive()) break;
+    }
+    beast::error_code ignored;
+    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    stream.close();
+}
+
+}  // namespace ptzgrab::web
