@@ -1,0 +1,64 @@
+// The small pure pieces of web/: query parsing, masking for the log, tokens, content types, timestamps.
+#include <doctest/doctest.h>
+
+#include "web/access_log.hpp"
+#include "web/auth.hpp"
+#include "web/query.hpp"
+#include "web/responses.hpp"
+#include "web/static_files.hpp"
+
+using namespace ptzgrab::web;
+
+TEST_CASE("query: parameters are split and decoded, malformed escapes are an error") {
+    auto t = parse_target("/stream/snapshot?source=back%20yard&width=320&flag&x=a+b");
+    REQUIRE(t.has_value());
+    CHECK(t->path == "/stream/snapshot");
+    CHECK(*t->find("source") == "back yard");
+    CHECK(*t->find("width") == "320");
+    CHECK(*t->find("flag") == "");
+    CHECK(*t->find("x") == "a b");
+    CHECK(t->find("height") == nullptr);
+    CHECK_FALSE(parse_target("/a?x=%g1").has_value());
+    CHECK_FALSE(parse_target("/a?x=%2").has_value());
+}
+
+TEST_CASE("access log: token values and URL passwords are masked, other parameters kept") {
+    CHECK(mask_target("/stream/snapshot?token=abc&width=3") == "/stream/snapshot?token=***&width=3");
+    CHECK(mask_target("/x?url=rtsp://u:pw@h/s") == "/x?url=rtsp://u:***@h/s");
+    CHECK(mask_target("/x?url=rtsp%3A%2F%2Fu%3Apw%40h%2Fs").find("pw@") == std::string::npos);
+    CHECK(mask_target("/x?api_key=zz") == "/x?api_key=***");
+    CHECK(mask_target("/healthz") == "/healthz");
+    std::string line = access_log_line("GET", "/a\r\nFAKE 200", 404, 10, std::chrono::milliseconds(3));
+    CHECK(line.find('\n') == std::string::npos);
+    CHECK(line.ends_with(" 404 10 B 3 ms"));
+}
+
+TEST_CASE("auth: tokens compare equal only when identical") {
+    CHECK(constant_time_equal("abc", "abc"));
+    CHECK_FALSE(constant_time_equal("abc", "abd"));
+    CHECK_FALSE(constant_time_equal("abc", "abcd"));
+    CHECK_FALSE(constant_time_equal("", "a"));
+    Request req{http::verb::get, "/", 11};
+    req.set(http::field::authorization, "Bearer t0k");
+    CHECK(is_authorized(req, *parse_target("/"), "t0k"));
+    CHECK_FALSE(is_authorized(req, *parse_target("/"), "other"));
+    CHECK(is_authorized(Request{}, *parse_target("/?token=t0k"), "t0k"));
+    CHECK(is_authorized(Request{}, *parse_target("/"), ""));
+}
+
+TEST_CASE("static files: content types follow the extension") {
+    CHECK(content_type_for("a/index.html") == "text/html; charset=utf-8");
+    CHECK(content_type_for("hls.min.js") == "text/javascript; charset=utf-8");
+    CHECK(content_type_for("view.css") == "text/css; charset=utf-8");
+    CHECK(content_type_for("index.m3u8") == "application/vnd.apple.mpegurl");
+    CHECK(content_type_for("seg001.ts") == "video/mp2t");
+    CHECK(content_type_for("a.PNG") == "image/png");
+    CHECK(content_type_for("a.jpg") == "image/jpeg");
+    CHECK(content_type_for("a.svg") == "image/svg+xml");
+    CHECK(content_type_for("a.bin") == "application/octet-stream");
+}
+
+TEST_CASE("responses: grab times are RFC 3339 in UTC with milliseconds") {
+    std::chrono::system_clock::time_point t{std::chrono::milliseconds(1764034698123)};
+    CHECK(rfc3339_utc(t) == "2025-11-25T01:38:18.123Z");
+}

@@ -1,0 +1,97 @@
+#include "router_fixture.hpp"
+
+#include <future>
+
+#include "core/fallback.hpp"
+
+namespace ptzgrab::testing {
+
+using namespace std::chrono;
+
+SourceConfig RouterFixture::source(const std::string& name, const std::string& url) {
+    SourceConfig s;
+    s.name = name;
+    s.grab.url = url;
+    s.max_age = seconds(1);
+    return s;
+}
+
+static std::vector<SourceConfig> or_default(std::vector<SourceConfig> sources) {
+    if (sources.empty()) sources.push_back(RouterFixture::source("cam1"));
+    return sources;
+}
+
+RouterFixture::RouterFixture(std::vector<SourceConfig> sources, std::string token, std::filesystem::path assets)
+    : now_(system_clock::now()),
+      cache(or_default(std::move(sources)),
+            web::instrument([this](const GrabRequest& r, std::stop_token) { return fake_grab(r); }, metrics),
+            minutes(5), 2, [this] { return now(); }),
+      context{cache, latest, metrics, nullptr, FfmpegInfo{true, "/usr/bin/ffmpeg", "5.1", ""}, "static",
+              [] { return std::filesystem::path("static"); }, std::move(assets), std::move(token)},
+      router(context) {
+    context.log = [this](std::string_view line) {
+        std::lock_guard lock(mutex_);
+        log_.emplace_back(line);
+    };
+    context.now = [this] { return now(); };
+    cache.set_frame_listener([this](const SourceConfig& s, const Snapshot& snap) { latest.update(s.name, snap); });
+}
+
+RouterFixture::~RouterFixture() {
+    cache.shutdown();
+    if (adhoc) adhoc->shutdown();
+}
+
+void RouterFixture::enable_adhoc() {
+    adhoc = std::make_unique<web::AdhocGrabs>([this](const GrabRequest& r, std::stop_token) { return fake_grab(r); });
+    context.adhoc = adhoc.get();
+}
+
+Result<Frame> RouterFixture::fake_grab(const GrabRequest& request) {
+    ++grabs_;
+    std::optional<ErrorKind> failure;
+    {
+        std::lock_guard lock(mutex_);
+        failure = failure_;
+    }
+    if (failure) return make_error(*failure, "fake failure of " + request.url, "fake stderr line");
+    // A real JPEG (the core's own card) decoded into a real frame, stamped with the fake clock.
+    auto jpeg = diagnostic_card("fake", Error{ErrorKind::no_frame, "test picture", {}}, now(), CardSize{640, 360});
+    return decode_frame(jpeg, now());
+}
+
+system_clock::time_point RouterFixture::now() const {
+    std::lock_guard lock(mutex_);
+    return now_;
+}
+
+void RouterFixture::fail_with(std::optional<ErrorKind> kind) {
+    std::lock_guard lock(mutex_);
+    failure_ = kind;
+}
+
+void RouterFixture::advance(milliseconds by) {
+    std::lock_guard lock(mutex_);
+    now_ += by;
+}
+
+std::vector<std::string> RouterFixture::log_lines() const {
+    std::lock_guard lock(mutex_);
+    return log_;
+}
+
+web::Response RouterFixture::call(const std::string& method, const std::string& target,
+                                  const std::map<std::string, std::string>& headers) {
+    web::Request request{web::http::string_to_verb(method), target, 11};
+    for (const auto& [name, value] : headers) request.set(name, value);
+    auto promise = std::make_shared<std::promise<web::Response>>();
+    auto future = promise->get_future();
+    router.handle(request, [promise](web::Response res) { promise->set_value(std::move(res)); });
+    if (future.wait_for(seconds(10)) != std::future_status::ready) {
+        web::Response none{web::http::status::unknown, 11};
+        return none;
+    }
+    return future.get();
+}
+
+}  // namespace ptzgrab::testing

@@ -1,0 +1,55 @@
+#pragma once
+// A Router over a real FrameCache whose grab function and clock the test controls: no sockets, no ffmpeg.
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/frame_cache.hpp"
+#include "web/router.hpp"
+
+namespace ptzgrab::testing {
+
+class RouterFixture {
+public:
+    explicit RouterFixture(std::vector<SourceConfig> sources = {}, std::string token = {},
+                           std::filesystem::path assets = {});
+    ~RouterFixture();
+
+    /// The answer the router gives, waited for (10 s at most).
+    web::Response call(const std::string& method, const std::string& target,
+                       const std::map<std::string, std::string>& headers = {});
+    web::Response get(const std::string& target) { return call("GET", target); }
+
+    void fail_with(std::optional<ErrorKind> kind);  // later grabs fail with this kind (nullopt: succeed)
+    void advance(std::chrono::milliseconds by);     // moves the clock of the cache and the router
+    int grabs() const { return grabs_.load(); }
+    std::vector<std::string> log_lines() const;
+    void enable_adhoc();
+
+    static SourceConfig source(const std::string& name, const std::string& url = "rtsp://cam/stream");
+
+    mutable std::mutex mutex_;
+    // mutex_ protects the following state.
+    std::chrono::system_clock::time_point now_;
+    std::optional<ErrorKind> failure_;
+    std::vector<std::string> log_;
+
+    std::atomic<int> grabs_{0};
+    web::Metrics metrics;
+    web::LatestFrames latest;
+    FrameCache cache;
+    std::unique_ptr<web::AdhocGrabs> adhoc;
+    web::ServerContext context;
+    web::Router router;
+
+private:
+    Result<Frame> fake_grab(const GrabRequest& request);
+    std::chrono::system_clock::time_point now() const;
+};
+
+}  // namespace ptzgrab::testing

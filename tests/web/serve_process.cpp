@@ -1,0 +1,28 @@
+#include "serve_process.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <fstream>
+
+namespace ptzgrab::testing {
+
+ServeProcess::ServeProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& env)
+    : port_(free_port()) {
+    std::vector<std::string> argv{ptzgrab_binary().string(), "serve", "--port", std::to_string(port_)};
+    if (std::ranges::find(args, "--static-dir") == args.end())
+        argv.insert(argv.end(), {"--static-dir", (dir_ / "static").string()});
+    argv.insert(argv.end(), args.begin(), args.end());
+    process_ = std::make_unique<BackgroundProcess>(argv, dir_ / "serve.log", env);
+    bool listening = wait_for_listen(port_, 20s);
+    if (!listening) MESSAGE(process_->log_text());
+    REQUIRE(listening);
+}
+
+fs::path write_config(const ScratchDir& dir, const std::string& json, const std::string& name) {
+    fs::path file = dir / name;
+    std::ofstream(file) << json;
+    return file;
+}
+
+}  // namespace ptzgrab::testing

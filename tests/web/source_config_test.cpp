@@ -1,0 +1,116 @@
+// Config files: good ones become sources, bad ones an error naming the file, the field and the problem.
+#include "core/source_config.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "core/demo_source.hpp"
+#include "support/fixtures.hpp"
+
+using namespace std::chrono_literals;
+using ptzgrab::parse_source_config;
+
+namespace {
+
+std::string error_of(const std::string& json) {
+    auto result = parse_source_config(json, "cams.json");
+    REQUIRE_FALSE(result.has_value());
+    CHECK(result.error().kind == ptzgrab::ErrorKind::invalid_input);
+    return result.error().message;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("config: every field of a full source is read") {
+    auto sources = parse_source_config(R"([{"name": "gate", "url": "rtsp://u:p@10.0.0.2/s", "max_age_s": 2.5,
+        "timeout_s": 4, "rtsp_transport": "udp", "hls_url": "http://10.0.0.2/live.m3u8",
+        "width": 640, "height": 360, "quality": 70}, {"name": "yard", "url": "http://cam/video.mjpg"}])",
+                                       "cams.json", {7s});
+    REQUIRE(sources.has_value());
+    REQUIRE(sources->size() == 2);
+    const auto& gate = (*sources)[0];
+    CHECK(gate.name == "gate");
+    CHECK(gate.grab.url == "rtsp://u:p@10.0.0.2/s");
+    CHECK(gate.max_age == 2500ms);
+    CHECK(gate.grab.timeout == 4000ms);
+    CHECK(gate.grab.rtsp_transport == ptzgrab::RtspTransport::udp);
+    CHECK(gate.hls_url == "http://10.0.0.2/live.m3u8");
+    CHECK(gate.render.width == 640);
+    CHECK(gate.render.height == 360);
+    CHECK(gate.render.quality == 70);
+    CHECK((*sources)[1].max_age == 7000ms);  // the --max-age default
+    CHECK((*sources)[1].grab.rtsp_transport == ptzgrab::RtspTransport::tcp);
+}
+
+TEST_CASE("config: an object with a sources list is read like a bare list") {
+    auto sources = parse_source_config(R"({"sources": [{"name": "a", "url": "lavfi:testsrc2"}]})", "c.json");
+    REQUIRE(sources.has_value());
+    CHECK(sources->at(0).name == "a");
+}
+
+TEST_CASE("config: bad files name the file, the field and what is wrong") {
+    struct Case {
+        const char* json;
+        std::vector<std::string> expected;
+    };
+    for (const Case& c : std::vector<Case>{
+             {R"([{"name": "a"}])", {"cams.json", "sources[0].url", "missing"}},
+             {R"([{"url": "rtsp://x/"}])", {"sources[0].name", "missing"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "colour": "red"}])", {"sources[0].colour", "unknown field"}},
+             {R"([{"name": "a", "url": "rtsp://x/"}, {"name": "a", "url": "rtsp://y/"}])",
+              {"sources[1].name", "duplicate", "sources[0]"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "width": "wide"}])", {"sources[0].width", "integer"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "width": 5}])", {"sources[0].width", "between 16 and 16384"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "quality": 0}])", {"sources[0].quality", "between 1 and 100"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "max_age_s": -1}])", {"sources[0].max_age_s", "between"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "timeout_s": "10"}])", {"sources[0].timeout_s", "number"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "rtsp_transport": "sctp"}])", {"rtsp_transport", "tcp"}},
+             {R"([{"name": "a", "url": "gopher://x/"}])", {"sources[0].url", "unsupported"}},
+             {R"([{"name": "a", "url": "concat:a|b"}])", {"sources[0].url", "unsupported"}},
+             {R"([{"name": "a", "url": 5}])", {"sources[0].url", "string"}},
+             {R"([{"name": "../etc", "url": "rtsp://x/"}])", {"sources[0].name"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "hls_url": "file:/etc/passwd"}])", {"sources[0].hls_url"}},
+             {R"([])", {"cams.json", "non-empty"}},
+             {R"({"cameras": []})", {"cams.json", "sources"}},
+             {R"(["rtsp://x/"])", {"sources[0]", "object"}},
+             {"[{\"name\": \"a\",\n \"url\": }]", {"cams.json", "not valid JSON", "line 2"}},
+         }) {
+        CAPTURE(c.json);
+        std::string message = error_of(c.json);
+        for (const std::string& part : c.expected) CHECK_MESSAGE(contains(message, part), message);
+    }
+}
+
+TEST_CASE("config: an unsupported URL is named with its password masked") {
+    std::string message = error_of(R"([{"name": "a", "url": "gopher://me:hunter22@x/"}])");
+    CHECK_FALSE(contains(message, "hunter22"));
+}
+
+TEST_CASE("config: a file that cannot be read is an io error naming it") {
+    auto result = ptzgrab::load_source_config("/nonexistent/cams.json");
+    REQUIRE_FALSE(result.has_value());
+    CHECK(result.error().kind == ptzgrab::ErrorKind::io_error);
+    CHECK(contains(result.error().message, "/nonexistent/cams.json"));
+}
+
+TEST_CASE("config: a file on disk is read") {
+    ptzgrab::testing::ScratchDir dir;
+    std::ofstream(dir / "c.json") << R"([{"name": "one", "url": "rtsp://h/s"}])";
+    auto result = ptzgrab::load_source_config(dir / "c.json");
+    REQUIRE(result.has_value());
+    CHECK(result->at(0).name == "one");
+}
+
+TEST_CASE("config: --url makes one source, the demo plays the test pattern with the demo HLS loop") {
+    auto one = ptzgrab::url_source_config("rtsp://cam/s", {3s});
+    REQUIRE(one.has_value());
+    CHECK(one->max_age == 3000ms);
+    CHECK_FALSE(ptzgrab::url_source_config("concat:x|y").has_value());
+    auto demo = ptzgrab::demo_source_config();
+    CHECK(demo.name == "demo");
+    CHECK(demo.grab.url == ptzgrab::demo_source_url);
+    CHECK(demo.hls_url == "/assets/demo/index.m3u8");
+}
