@@ -78,12 +78,10 @@ CLI::App* setup_serve(CLI::App& app, ServeOptions& o) {
     return cmd;
 }
 
-int run_serve(const ServeOptions& o) {
-    auto sources = load_sources(o);
-    if (!sources) {
-        std::cerr << "ptzgrab: " << sources.error().message << "\n";
-        return exit_usage;
-    }
+namespace {
+
+// Everything `serve` runs, in the order it must be torn down (reverse of construction).
+int serve_sources(const ServeOptions& o, std::vector<SourceConfig> sources) {
     auto runner = make_process_runner();
     Grabber grabber(*runner, locate_ffmpeg(*runner, o.ffmpeg));
     if (!grabber.ffmpeg().usable) std::cerr << "ptzgrab: warning: " << grabber.ffmpeg().problem << "\n";
@@ -97,8 +95,8 @@ int run_serve(const ServeOptions& o) {
     web::Metrics metrics;
     web::LatestFrames latest;
     LatestFrameStore store(o.static_dir);
-    std::string default_source = sources->front().name;
-    auto cache = std::make_unique<FrameCache>(std::move(*sources), web::instrument(grab, metrics),
+    std::string default_source = sources.front().name;
+    auto cache = std::make_unique<FrameCache>(std::move(sources), web::instrument(grab, metrics),
                                               duration_cast<milliseconds>(duration<double>(o.stale_limit_s)));
     cache->set_frame_listener(frame_listener(store, latest, default_source));
     std::unique_ptr<web::AdhocGrabs> adhoc;
@@ -124,6 +122,17 @@ int run_serve(const ServeOptions& o) {
     adhoc.reset();
     cache.reset();
     return exit_ok;
+}
+
+}  // namespace
+
+int run_serve(const ServeOptions& o) {
+    auto sources = load_sources(o);
+    if (!sources) {
+        std::cerr << "ptzgrab: " << sources.error().message << "\n";
+        return exit_usage;
+    }
+    return serve_sources(o, std::move(*sources));
 }
 
 }  // namespace ptzgrab::cli

@@ -170,6 +170,34 @@ TEST_CASE("serve: a client that sends its headers slowly is cut off by the serve
     CHECK(http_get(serve.port(), "/healthz").status == 200);  // and it still serves others
 }
 
+TEST_CASE("serve: pipelined requests on one keep-alive connection are answered in order") {
+    ServeProcess serve;
+    std::string two = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                      "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    auto raw = raw_exchange(serve.port(), two, 20s);
+    CHECK(raw.closed_by_server);
+    size_t first = raw.received.find("HTTP/1.1 200");
+    size_t second = raw.received.find("HTTP/1.1 404");
+    CHECK(first != std::string::npos);
+    CHECK(second != std::string::npos);
+    CHECK(first < second);
+}
+
+TEST_CASE("serve: oversized request headers are refused with 431 and the connection closed") {
+    ServeProcess serve;
+    std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n";
+    auto raw = raw_exchange(serve.port(), request, 20s);
+    CHECK(raw.received.starts_with("HTTP/1.1 431"));
+    CHECK(raw.closed_by_server);
+}
+
+TEST_CASE("serve: an idle keep-alive connection is closed by the server") {
+    ServeProcess serve;
+    auto raw = raw_exchange(serve.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 50s);
+    CHECK(raw.received.starts_with("HTTP/1.1 200"));
+    CHECK(raw.closed_by_server);
+}
+
 TEST_CASE("serve: bad config files stop the start, naming the file and the field") {
     ScratchDir dir;
     for (auto [json, field] : {std::pair{"[{\"name\": \"a\"}]", "sources[0].url"},
