@@ -23,7 +23,7 @@ const { values: argv } = parseArgs({
   strict: false,
 });
 const ptzgrabBin = argv.ptzgrab || process.env.PTZGRAB_BIN || path.join(repoRoot, "build/cmd/ptzgrab");
-const buildDir = argv["build-dir"] || process.env.PTZGRAB_BUILD_DIR || path.join(repoRoot, "build");
+const buildDir = path.resolve(argv["build-dir"] || process.env.PTZGRAB_BUILD_DIR || path.join(repoRoot, "build"));
 const chromiumBin = process.env.CHROMIUM || "/usr/bin/chromium";
 
 const sourceName = "hls-test";
