@@ -140,6 +140,21 @@ async function launchBrowser(userDataDir) {
   });
 }
 
+/// Opens the view page and checks that it and every asset it loads (CSS, scripts) answered 2xx;
+/// the page's load event comes after its scripts, so all of them have answered by then.
+async function openViewPage(page, url) {
+  const failed = [];
+  page.on("response", (response) => {
+    if (response.url().includes("/assets/") && response.status() >= 400) {
+      failed.push(`${response.status()} ${new URL(response.url()).pathname}`);
+    }
+  });
+  const response = await page.goto(url);
+  assert.equal(response.status(), 200, `GET ${new URL(url).pathname}`);
+  assert.deepEqual(failed, [], "every asset of the page loads");
+  return response;
+}
+
 /// Everything the browser part checks, on a page of a running server.
 async function checkViewPage(page, baseUrl, screenshotPath) {
   const snapshotRequests = [];
@@ -149,8 +164,7 @@ async function checkViewPage(page, baseUrl, screenshotPath) {
   });
   page.on("pageerror", (error) => pageErrors.push(error.message));
 
-  const response = await page.goto(`${baseUrl}/stream/view?source=${sourceName}`);
-  assert.equal(response.status(), 200, "GET /stream/view");
+  await openViewPage(page, `${baseUrl}/stream/view?source=${sourceName}`);
 
   await page.waitForFunction(() => document.getElementById("snapshot").naturalWidth > 0, null,
                              { timeout: snapshotTimeoutMs });
@@ -200,47 +214,87 @@ async function switchMode(page, snapshotRequests, buttonSelector, expectedForce)
                `the first snapshot request after clicking ${buttonSelector}: ${next.pathname}${next.search}`);
 }
 
-test("browser: /stream/view shows the snapshot, plays the HLS stream and switches cached/forced", async (t) => {
+/// With --token, the page is opened with ?token= and its script passes the token on to its requests
+/// as a Bearer header: the snapshot loads, and no request URL of the page's own carries the token.
+async function checkViewPageWithToken(page, baseUrl, token) {
+  const snapshotRequests = [];
+  const pageErrors = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/stream/snapshot")) snapshotRequests.push(request);
+  });
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+
+  const response = await openViewPage(page, `${baseUrl}/stream/view?source=${sourceName}&token=${token}`);
+  assert.ok(!(await response.text()).includes(token), "the server does not write the token into the page");
+  await page.waitForFunction(() => document.getElementById("snapshot").naturalWidth > 0, null,
+                             { timeout: snapshotTimeoutMs });
+  const first = snapshotRequests[0];
+  assert.equal(await first.headerValue("authorization"), `Bearer ${token}`);
+  assert.ok(!first.url().includes(token), "the snapshot URL does not carry the token");
+  assert.deepEqual(pageErrors, [], "no script errors on the page");
+}
+
+/// Runs `check(page, baseUrl)` against a `ptzgrab serve` of the HLS test source, in a fresh browser.
+async function withServeAndBrowser(tmp, hlsUrl, extraArgs, check) {
+  const dir = fs.mkdtempSync(path.join(tmp, "serve-"));
+  const config = path.join(dir, "config.json");
+  fs.writeFileSync(config, JSON.stringify({
+    sources: [{ name: sourceName, url: hlsUrl, hls_url: hlsUrl, max_age_s: 5, timeout_s: 15 }],
+  }, null, 2));
+  const port = Number(argv.port || process.env.PTZGRAB_TEST_PORT) || await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let serve, browser;
+  try {
+    serve = start("ptzgrab serve", ptzgrabBin, [
+      "serve", "--config", config, "--port", String(port), "--static-dir", path.join(dir, "static"), ...extraArgs,
+    ], { cwd: repoRoot });
+    await waitFor("ptzgrab serve /healthz", () => httpOk(`${baseUrl}/healthz`), startupTimeoutMs, [serve]);
+    browser = await launchBrowser(path.join(dir, "chromium-profile"));
+    const page = browser.pages()[0] || await browser.newPage();
+    await check(page, baseUrl);
+  } catch (error) {
+    if (serve && serve.output.text) console.error(`--- ptzgrab serve output ---\n${serve.output.text}`);
+    throw error;
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    await stop(serve);
+  }
+}
+
+test("browser: /stream/view against a live HLS source", async (t) => {
   assert.ok(fs.existsSync(ptzgrabBin), `no ptzgrab binary at ${ptzgrabBin}`);
   assert.ok(fs.existsSync(chromiumBin), `no Chromium at ${chromiumBin} (scripts/install-browser-deps.sh)`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ptzgrab-browser-"));
   const hlsDir = path.join(tmp, "hls");
   fs.mkdirSync(hlsDir);
-  let ffmpeg, staticServer, serve, browser;
+  let ffmpeg, staticServer;
   try {
     ffmpeg = startHlsSource(hlsDir);
     const playlist = path.join(hlsDir, "live.m3u8");
     await waitFor("3 HLS segments", () => segmentCount(playlist) >= 3, startupTimeoutMs, [ffmpeg]);
-
     const hlsPort = await freePort();
     staticServer = await startStaticServer(hlsDir, hlsPort);
     const hlsUrl = `http://127.0.0.1:${hlsPort}/live.m3u8`;
 
-    const config = path.join(tmp, "config.json");
-    fs.writeFileSync(config, JSON.stringify({
-      sources: [{ name: sourceName, url: hlsUrl, hls_url: hlsUrl, max_age_s: 5, timeout_s: 15 }],
-    }, null, 2));
-    const port = Number(argv.port || process.env.PTZGRAB_TEST_PORT) || await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    serve = start("ptzgrab serve", ptzgrabBin, [
-      "serve", "--config", config, "--port", String(port), "--static-dir", path.join(tmp, "static"),
-    ], { cwd: repoRoot });
-    await waitFor("ptzgrab serve /healthz", () => httpOk(`${baseUrl}/healthz`), startupTimeoutMs, [serve]);
-
-    const userDataDir = path.join(tmp, "chromium-profile");
-    browser = await launchBrowser(userDataDir);
-    const page = browser.pages()[0] || await browser.newPage();
-    const screenshot = path.join(buildDir, "browser", "view_page.png");
-    await checkViewPage(page, baseUrl, screenshot);
-    t.diagnostic(`screenshot: ${screenshot}`);
+    await t.test("shows the snapshot, plays the stream, switches cached/forced, fits a phone", async (st) => {
+      const screenshot = path.join(buildDir, "browser", "view_page.png");
+      await withServeAndBrowser(tmp, hlsUrl, [], (page, baseUrl) => checkViewPage(page, baseUrl, screenshot));
+      st.diagnostic(`screenshot: ${screenshot}`);
+    });
+    // todo until the router serves the page's own assets without the token: a <script src> or
+    // <link href> cannot send it, and the page must not write it into its HTML.
+    const assetsNeedToken = { todo: "/assets/ answers 401 without the token, so the page's scripts never load" };
+    await t.test("behind --token, the page passes ?token= on to its requests", assetsNeedToken, async () => {
+      const token = "browser-test-token";
+      await withServeAndBrowser(tmp, hlsUrl, ["--token", token],
+                                (page, baseUrl) => checkViewPageWithToken(page, baseUrl, token));
+    });
   } catch (error) {
-    for (const child of [serve, staticServer, ffmpeg]) {
+    for (const child of [staticServer, ffmpeg]) {
       if (child && child.output.text) console.error(`--- ${child.output.name} output ---\n${child.output.text}`);
     }
     throw error;
   } finally {
-    if (browser) await browser.close().catch(() => {});
-    await stop(serve);
     await stop(staticServer);
     await stop(ffmpeg);
     fs.rmSync(tmp, { recursive: true, force: true });
