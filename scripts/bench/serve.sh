@@ -76,7 +76,8 @@ pid $tmp/nginx/nginx.pid;
 error_log $tmp/nginx/logs/error.log warn;
 events { worker_connections 4096; }
 http {
-  access_log off;
+  # ptzgrab writes one access-log line per request; nginx does the same, as it does by default.
+  access_log $tmp/nginx/logs/access.log;
   sendfile on;
   tcp_nopush on;
   keepalive_requests 100000;
@@ -125,6 +126,7 @@ nginx_port="$(free_port)"
 start_nginx "$nginx_port" "$tmp/www"
 
 echo "wrk -t $threads -c $connections -d $duration, GET /latest.jpg ($jpeg_bytes bytes), loopback, $(nproc) cores"
+echo "  (ptzgrab: 2 io threads, access log to a file; nginx: worker_processes auto, access log to a file)"
 ptzgrab_rps="$(requests_per_second "http://127.0.0.1:$ptzgrab_port/latest.jpg" "$threads" "$connections" "$duration")"
 nginx_rps="$(requests_per_second "http://127.0.0.1:$nginx_port/latest.jpg" "$threads" "$connections" "$duration")"
 printf '  ptzgrab serve (memory): %10.0f requests/s\n' "$ptzgrab_rps"
