@@ -119,7 +119,7 @@ int run_snapshot(const SnapshotOptions& o) {
         }
     }
     auto runner = make_process_runner();
-    Grabber grabber(*runner, locate_ffmpeg(*runner, o.ffmpeg));
+    Grabber grabber(*runner, locate_ffmpeg(*runner, o.ffmpeg, FfmpegCheck::exists_only));
     auto started = steady_clock::now();
     auto frame = grabber.grab(request);
     if (!frame) return report_failure(o, request, frame.error(), *output);

@@ -1,10 +1,10 @@
 #include "fallback.hpp"
 
 #include <algorithm>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "frame.hpp"
+#include "jpeg_codec.hpp"
 
 namespace ptzgrab {
 namespace {
@@ -58,9 +58,8 @@ std::vector<uint8_t> draw_card(CardSize size, const cv::Scalar& background, cons
             cv::putText(card, part, {margin, y}, cv::FONT_HERSHEY_SIMPLEX, scale, line.color, thickness, cv::LINE_AA);
         }
     }
-    std::vector<uint8_t> bytes;
-    cv::imencode(".jpg", card, bytes, {cv::IMWRITE_JPEG_QUALITY, 85});
-    return bytes;
+    auto bytes = encode_jpeg_bgr(card, 85);
+    return bytes ? std::move(*bytes) : std::vector<uint8_t>{};
 }
 
 const cv::Scalar white(255, 255, 255), grey(190, 190, 190), amber(60, 190, 255);

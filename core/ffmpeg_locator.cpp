@@ -35,7 +35,7 @@ std::pair<std::string, std::string> pick_candidate(std::string_view explicit_pat
     return {"", "PATH"};
 }
 
-FfmpegInfo probe(ProcessRunner& runner, const std::string& path, const std::string& origin) {
+FfmpegInfo probe(ProcessRunner& runner, const std::string& path, const std::string& origin, FfmpegCheck check) {
     FfmpegInfo info;
     info.path = path;
     if (path.empty()) {
@@ -44,6 +44,10 @@ FfmpegInfo probe(ProcessRunner& runner, const std::string& path, const std::stri
     }
     if (!is_executable_file(path)) {
         info.problem = "ffmpeg not found at " + path + " (from " + origin + "): " + std::string(install_hint);
+        return info;
+    }
+    if (check == FfmpegCheck::exists_only) {
+        info.usable = true;
         return info;
     }
     auto outcome = runner.run({{path, "-hide_banner", "-version"}, version_deadline, 4096});
@@ -71,14 +75,14 @@ std::string parse_ffmpeg_version(std::string_view text) {
     return std::string(text.substr(begin, end == std::string_view::npos ? text.npos : end - begin));
 }
 
-FfmpegInfo locate_ffmpeg(ProcessRunner& runner, std::string_view explicit_path) {
+FfmpegInfo locate_ffmpeg(ProcessRunner& runner, std::string_view explicit_path, FfmpegCheck check) {
     static std::mutex mutex;
-    static std::map<std::string, FfmpegInfo> cache;  // by candidate path
+    static std::map<std::pair<std::string, FfmpegCheck>, FfmpegInfo> cache;
     auto [path, origin] = pick_candidate(explicit_path);
     std::lock_guard lock(mutex);
-    if (auto it = cache.find(path); it != cache.end()) return it->second;
-    FfmpegInfo info = probe(runner, path, origin);
-    cache.emplace(path, info);
+    if (auto it = cache.find({path, check}); it != cache.end()) return it->second;
+    FfmpegInfo info = probe(runner, path, origin, check);
+    cache.emplace(std::pair{path, check}, info);
     return info;
 }
 

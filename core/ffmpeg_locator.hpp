@@ -14,9 +14,15 @@ struct FfmpegInfo {
     std::string problem;  // why it is not usable, with what to do
 };
 
-/// Looks in `explicit_path` (--ffmpeg), else $PTZGRAB_FFMPEG, else PATH, and runs
-/// `ffmpeg -version` with a short deadline. The answer per candidate is cached.
-FfmpegInfo locate_ffmpeg(ProcessRunner& runner, std::string_view explicit_path = {});
+enum class FfmpegCheck {
+    run_version,  // run `ffmpeg -version` (info, serve): proves it runs and tells its version
+    exists_only,  // a one-shot grab proves it anyway; ffmpeg's start-up (~0.1 s) is not paid twice
+};
+
+/// Looks in `explicit_path` (--ffmpeg), else $PTZGRAB_FFMPEG, else PATH. The answer per
+/// candidate and check is cached for the process.
+FfmpegInfo locate_ffmpeg(ProcessRunner& runner, std::string_view explicit_path = {},
+                         FfmpegCheck check = FfmpegCheck::run_version);
 
 /// Pulls "5.1.6" out of "ffmpeg version 5.1.6 Copyright ..."; empty if not ffmpeg.
 std::string parse_ffmpeg_version(std::string_view version_output);

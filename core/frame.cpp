@@ -1,24 +1,23 @@
 #include "frame.hpp"
 
 #include <ctime>
-#include <opencv2/imgcodecs.hpp>
+#include <fstream>
+#include <iterator>
 #include <opencv2/imgproc.hpp>
 
 #include "frame_pixels.hpp"
+#include "jpeg_codec.hpp"
 
 namespace ptzgrab {
 namespace {
 
-Result<Frame> check_decoded(cv::Mat image, std::chrono::system_clock::time_point grabbed_at,
-                            const std::string& origin) {
-    if (image.empty())
-        return make_error(ErrorKind::bad_image, "ffmpeg's output is not a decodable image", origin);
+Result<Frame> check_decoded(cv::Mat image, std::chrono::system_clock::time_point grabbed_at) {
+    if (image.empty()) return make_error(ErrorKind::bad_image, "the frame is empty");
     if (image.cols < min_frame_side_px || image.rows < min_frame_side_px || image.cols > max_frame_side_px ||
         image.rows > max_frame_side_px) {
         return make_error(ErrorKind::bad_image, "implausible frame size " + std::to_string(image.cols) + "x" +
-                                                    std::to_string(image.rows), origin);
+                                                    std::to_string(image.rows));
     }
-    if (image.channels() == 1) cv::cvtColor(image, image, cv::COLOR_GRAY2BGR);
     return make_frame(std::move(image), grabbed_at);
 }
 
@@ -42,19 +41,19 @@ Frame make_frame(cv::Mat bgr, std::chrono::system_clock::time_point grabbed_at) 
 }
 
 Result<Frame> load_frame(const std::filesystem::path& file, std::chrono::system_clock::time_point grabbed_at) {
-    try {
-        return check_decoded(cv::imread(file.string(), cv::IMREAD_COLOR), grabbed_at, file.string());
-    } catch (const cv::Exception& e) {
-        return make_error(ErrorKind::bad_image, "OpenCV cannot read the frame", e.what());
-    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return make_error(ErrorKind::bad_image, "cannot open the frame file", file.string());
+    std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
+    return decode_frame(bytes, grabbed_at);
 }
 
 Result<Frame> decode_frame(std::span<const uint8_t> encoded, std::chrono::system_clock::time_point grabbed_at) {
     try {
-        cv::Mat raw(1, static_cast<int>(encoded.size()), CV_8UC1, const_cast<uint8_t*>(encoded.data()));
-        return check_decoded(cv::imdecode(raw, cv::IMREAD_COLOR), grabbed_at, "memory");
+        auto image = decode_jpeg(encoded);
+        if (!image) return std::unexpected(image.error());
+        return check_decoded(std::move(*image), grabbed_at);
     } catch (const cv::Exception& e) {
-        return make_error(ErrorKind::bad_image, "OpenCV cannot decode the frame", e.what());
+        return make_error(ErrorKind::bad_image, "cannot decode the frame", e.what());
     }
 }
 
@@ -94,15 +93,7 @@ Result<Frame> render_frame(const Frame& frame, const RenderOptions& options) {
 
 Result<std::vector<uint8_t>> encode_jpeg(const Frame& frame, int quality) {
     if (!frame.pixels) return make_error(ErrorKind::bad_image, "no frame to encode");
-    if (quality < 1 || quality > 100) return make_error(ErrorKind::invalid_input, "quality must be 1-100");
-    try {
-        std::vector<uint8_t> bytes;
-        if (!cv::imencode(".jpg", frame.pixels->bgr, bytes, {cv::IMWRITE_JPEG_QUALITY, quality}))
-            return make_error(ErrorKind::bad_image, "JPEG encoding failed");
-        return bytes;
-    } catch (const cv::Exception& e) {
-        return make_error(ErrorKind::bad_image, "JPEG encoding failed", e.what());
-    }
+    return encode_jpeg_bgr(frame.pixels->bgr, quality);
 }
 
 Result<std::vector<uint8_t>> render_jpeg(const Frame& frame, const RenderOptions& options) {

@@ -1,9 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
-#include <opencv2/imgcodecs.hpp>
-
 #include "core/frame_pixels.hpp"
+#include "core/jpeg_codec.hpp"
 #include "support/fixtures.hpp"
 
 using namespace ptzgrab;
@@ -12,6 +11,18 @@ using Clock = std::chrono::system_clock;
 namespace {
 
 Frame flat_frame(int w, int h, uint8_t level) { return make_frame(cv::Mat(h, w, CV_8UC3, cv::Scalar::all(level)), Clock::now()); }
+
+std::filesystem::path write_jpeg(const std::filesystem::path& p, const cv::Mat& image) {
+    auto bytes = encode_jpeg_bgr(image, 90);
+    REQUIRE(bytes.has_value());
+    std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+    return p;
+}
+
+std::string read_all(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
 
 }  // namespace
 
@@ -91,15 +102,17 @@ TEST_CASE("frame: garbage, empty and implausibly small files are bad images") {
     testing::ScratchDir dir;
     std::ofstream(dir / "garbage.jpg") << "this is not a jpeg at all";
     std::ofstream(dir / "empty.jpg");
-    cv::imwrite((dir / "tiny.png").string(), cv::Mat(4, 4, CV_8UC3, cv::Scalar::all(9)));
-    for (const char* name : {"garbage.jpg", "empty.jpg", "tiny.png", "missing.jpg"}) {
+    write_jpeg(dir / "tiny.jpg", cv::Mat(4, 4, CV_8UC3, cv::Scalar::all(9)));
+    std::string truncated = read_all(write_jpeg(dir / "whole.jpg", cv::Mat(64, 64, CV_8UC3, cv::Scalar::all(50))));
+    std::ofstream(dir / "truncated.jpg", std::ios::binary) << truncated.substr(0, 20);
+    for (const char* name : {"garbage.jpg", "empty.jpg", "tiny.jpg", "truncated.jpg", "missing.jpg"}) {
         CAPTURE(name);
         auto loaded = load_frame(dir / name, Clock::now());
         REQUIRE_FALSE(loaded.has_value());
         CHECK(loaded.error().kind == ErrorKind::bad_image);
     }
-    cv::imwrite((dir / "ok.png").string(), cv::Mat(64, 48, CV_8UC3, cv::Scalar::all(9)));
-    auto ok = load_frame(dir / "ok.png", Clock::now());
+    write_jpeg(dir / "ok.jpg", cv::Mat(64, 48, CV_8UC3, cv::Scalar::all(9)));
+    auto ok = load_frame(dir / "ok.jpg", Clock::now());
     REQUIRE(ok.has_value());
     CHECK(ok->width == 48);
     CHECK(ok->height == 64);
