@@ -78,7 +78,7 @@ void serve_snapshot(ServerContext& ctx, const Target& target, const Reply& reply
     if (!params) return reply(text_response(http::status::bad_request, params.error().message));
     if (!params->url.empty()) return serve_adhoc(ctx, *params, reply);
     const SourceConfig* source = pick_source(ctx, target);
-    if (!source) return reply(text_response(http::status::bad_request, "unknown source: " + target.find("source")->substr(0, 100)));
+    if (!source) return reply(text_response(http::status::bad_request, "unknown source: " + params->source.substr(0, 100)));
     ctx.cache.get(source->name, params->force_refresh,
                   [&ctx, source, params = *params, reply](Result<Snapshot> result) {
                       reply(snapshot_answer(ctx, *source, params, result));
