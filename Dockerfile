@@ -13,7 +13,7 @@ FROM debian:bookworm-slim
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       ffmpeg ca-certificates \
-      libopencv-core406 libopencv-imgproc406 libopencv-imgcodecs406 \
+      libopencv-core406 libopencv-imgproc406 libturbojpeg0 \
       libboost-json1.81.0 libboost-filesystem1.81.0 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /var/lib/ptzgrab --create-home ptzgrab
