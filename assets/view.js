@@ -63,8 +63,25 @@
     note.textContent = message;
   }
 
+  /// A line under the player while the stream cannot be loaded; empty text removes it.
+  function liveProblem(text) {
+    var el = $("live-problem");
+    if (!el && text) {
+      el = document.createElement("p");
+      el.id = "live-problem";
+      el.className = "error";
+      live.video.parentElement.insertAdjacentElement("afterend", el);
+    }
+    if (!el) return;
+    el.textContent = text;
+    el.hidden = !text;
+  }
+
   function watchVideo(video) {
-    video.addEventListener("playing", function () { setBadge(live.state, "playing", "good"); });
+    video.addEventListener("playing", function () {
+      setBadge(live.state, "playing", "good");
+      liveProblem("");
+    });
     video.addEventListener("waiting", function () { setBadge(live.state, "buffering", "warn"); });
     video.addEventListener("stalled", function () { setBadge(live.state, "buffering", "warn"); });
     video.addEventListener("pause", function () {
@@ -102,6 +119,8 @@
       }
       // Network trouble (a camera rebooting, a playlist not there yet): keep retrying.
       setBadge(live.state, "reconnecting", "warn");
+      var code = data.response && data.response.code ? " (HTTP " + data.response.code + ")" : "";
+      liveProblem("The live stream cannot be loaded" + code + ": " + data.details + ". Retrying every 3 s.");
       clearTimeout(live.retryTimer);
       live.retryTimer = setTimeout(function () {
         hls.loadSource(hlsUrl);
