@@ -82,6 +82,12 @@ void Router::dispatch(const Request& request, const Reply& reply) const {
         if (!allowed(Methods::read, method)) return reply(method_not_allowed(Methods::read));
         return reply(text_response(http::status::ok, "ok"));
     }
+    // Assets are the page's public code and the demo clip, never frames or secrets; open, so
+    // that the view page's <script> and player work under --token without echoing the token.
+    if (path.starts_with("/assets/")) {
+        if (!allowed(Methods::read, method)) return reply(method_not_allowed(Methods::read));
+        return serve_asset(context_, std::string_view(path).substr(8), reply);
+    }
     if (!is_authorized(request, *target, context_.token)) {
         auto res = text_response(http::status::unauthorized, "a token is required (Authorization: Bearer, or ?token=)");
         res.set(http::field::www_authenticate, "Bearer");
@@ -93,13 +99,11 @@ void Router::dispatch(const Request& request, const Reply& reply) const {
         return route.serve(context_, *target, reply);
     }
     bool is_latest = path == "/latest.jpg" || latest_name(path).has_value();
-    bool is_asset = path.starts_with("/assets/");
     bool is_root = path == "/";
-    if ((is_latest || is_asset || is_root) && !allowed(Methods::read, method))
+    if ((is_latest || is_root) && !allowed(Methods::read, method))
         return reply(method_not_allowed(Methods::read));
     if (path == "/latest.jpg") return serve_latest(context_, {}, reply);
     if (auto name = latest_name(path)) return serve_latest(context_, *name, reply);
-    if (is_asset) return serve_asset(context_, std::string_view(path).substr(8), reply);
     if (is_root) {
         auto res = text_response(http::status::found, "see /stream/view");
         std::string_view raw = request.target();

@@ -177,9 +177,13 @@ TEST_CASE("router: /stream/cache reports each source and clear drops its frame")
     CHECK(after[0].at("has_frame") == false);
 }
 
-TEST_CASE("router: without a token configured everything is open; with one, only /healthz is") {
-    RouterFixture f({}, "s3cret-T0ken");
+TEST_CASE("router: with a token, everything but /healthz and the public /assets/ needs it") {
+    RouterFixture f({}, "s3cret-T0ken", ptzgrab::testing::source_dir() / "assets");
     CHECK(f.get("/healthz").result() == http::status::ok);
+    CHECK(f.get("/assets/view.js").result() == http::status::ok);
+    CHECK(f.get("/latest.jpg").result() == http::status::unauthorized);
+    CHECK(f.get("/stream/view").result() == http::status::unauthorized);
+    CHECK(f.get("/metrics").result() == http::status::unauthorized);
     CHECK(f.get("/stream/cache").result() == http::status::unauthorized);
     CHECK(f.get("/stream/cache?token=wrong").result() == http::status::unauthorized);
     CHECK(f.call("GET", "/stream/cache", {{"Authorization", "Bearer wrong"}}).result() == http::status::unauthorized);
