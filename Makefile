@@ -3,7 +3,9 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps test-deps build run test bench clean
+PORT ?= 8080
+
+.PHONY: all deps test-deps build demo-media run snapshot test bench clean
 
 all: build
 
@@ -17,15 +19,24 @@ build: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# The main job on the built-in demo source.
-run: build
+# The demo source's live HLS clip for the view page (generated with ffmpeg, not committed).
+demo-media: deps
+	@bash scripts/make-demo-media.sh
+
+# The main job on the built-in demo source: one snapshot, then the server (Ctrl-C stops it).
+run: build demo-media
+	@$(BUILD)/cmd/ptzgrab snapshot -o $(BUILD)/demo-snapshot.jpg
+	@$(BUILD)/cmd/ptzgrab serve --port $(PORT) --static-dir $(BUILD)/static
+
+snapshot: build
 	@$(BUILD)/cmd/ptzgrab snapshot -o $(BUILD)/demo-snapshot.jpg
 
-test: test-deps build
+test: test-deps build demo-media
 	@ctest --test-dir $(BUILD) --output-on-failure
 
-bench: test-deps build
+bench: test-deps build demo-media
 	@bash scripts/bench/snapshot.sh
+	@bash scripts/bench/serve.sh
 
 clean:
 	rm -rf $(BUILD)
