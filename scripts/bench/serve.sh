@@ -8,7 +8,9 @@
 # Everything it starts runs on loopback from a temp folder and is stopped on exit.
 #
 # usage: scripts/bench/serve.sh [PTZGRAB_BIN]     (default: $PTZGRAB_BIN, then build/cmd/ptzgrab)
-# env:   THREADS (2), CONNECTIONS (64), DURATION (10s): the /latest.jpg comparison
+# env:   THREADS (2), CONNECTIONS (64), DURATION (10s), ROUNDS (3): the /latest.jpg comparison
+#        runs ptzgrab and nginx alternately ROUNDS times and compares the medians, so a load
+#        that comes and goes on the machine touches both alike.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -16,6 +18,7 @@ ptzgrab="$(realpath "${1:-${PTZGRAB_BIN:-build/cmd/ptzgrab}}")"
 threads="${THREADS:-2}"
 connections="${CONNECTIONS:-64}"
 duration="${DURATION:-10s}"
+rounds="${ROUNDS:-3}"
 burst_connections=200
 burst_duration=10s
 burst_max_age_s=5
@@ -99,9 +102,10 @@ CONF
   wait_http "http://127.0.0.1:$1/latest.jpg" nginx
 }
 
-# Prints wrk's Requests/sec for URL; a short warm-up run first.
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+
+# Prints wrk's Requests/sec for URL.
 requests_per_second() {  # URL THREADS CONNECTIONS DURATION
-  wrk -t "$2" -c "$3" -d 2s "$1" >/dev/null
   local out
   out="$(wrk -t "$2" -c "$3" -d "$4" "$1")"
   if grep -q "Non-2xx" <<<"$out"; then
@@ -125,12 +129,22 @@ jpeg_bytes="$(stat -c %s "$tmp/www/latest.jpg")"
 nginx_port="$(free_port)"
 start_nginx "$nginx_port" "$tmp/www"
 
-echo "wrk -t $threads -c $connections -d $duration, GET /latest.jpg ($jpeg_bytes bytes), loopback, $(nproc) cores"
+ptzgrab_url="http://127.0.0.1:$ptzgrab_port/latest.jpg"
+nginx_url="http://127.0.0.1:$nginx_port/latest.jpg"
+echo "wrk -t $threads -c $connections -d $duration, GET /latest.jpg ($jpeg_bytes bytes), loopback, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
 echo "  (ptzgrab: 2 io threads, access log to a file; nginx: worker_processes auto, access log to a file)"
-ptzgrab_rps="$(requests_per_second "http://127.0.0.1:$ptzgrab_port/latest.jpg" "$threads" "$connections" "$duration")"
-nginx_rps="$(requests_per_second "http://127.0.0.1:$nginx_port/latest.jpg" "$threads" "$connections" "$duration")"
-printf '  ptzgrab serve (memory): %10.0f requests/s\n' "$ptzgrab_rps"
-printf '  nginx (file on disk):   %10.0f requests/s\n' "$nginx_rps"
+wrk -t "$threads" -c "$connections" -d 2s "$ptzgrab_url" >/dev/null  # warm-up
+wrk -t "$threads" -c "$connections" -d 2s "$nginx_url" >/dev/null
+ptzgrab_runs=()
+nginx_runs=()
+for ((round = 1; round <= rounds; round++)); do
+  ptzgrab_runs+=("$(requests_per_second "$ptzgrab_url" "$threads" "$connections" "$duration")")
+  nginx_runs+=("$(requests_per_second "$nginx_url" "$threads" "$connections" "$duration")")
+done
+ptzgrab_rps="$(printf '%s\n' "${ptzgrab_runs[@]}" | median)"
+nginx_rps="$(printf '%s\n' "${nginx_runs[@]}" | median)"
+printf '  ptzgrab serve (memory): %10.0f requests/s (median of %d: %s)\n' "$ptzgrab_rps" "$rounds" "${ptzgrab_runs[*]}"
+printf '  nginx (file on disk):   %10.0f requests/s (median of %d: %s)\n' "$nginx_rps" "$rounds" "${nginx_runs[*]}"
 ratio="$(awk -v a="$ptzgrab_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", a / b }')"
 verdict="$(awk -v r="$ratio" 'BEGIN { print (r >= 0.8 ? "met" : "MISSED") }')"
 echo "  ratio ptzgrab/nginx:    ${ratio}x (target >= 0.80x: $verdict)"
