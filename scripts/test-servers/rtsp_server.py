@@ -6,17 +6,27 @@ GStreamer's gst-rtsp-server.  Prints exactly one line
 
     READY rtsp://127.0.0.1:PORT/path
 
-to stdout once the server is attached and listening, then runs until SIGTERM
-or SIGINT.  Optional --user/--password require RTSP Basic authentication.
+to stdout once the server is listening and the stream is running, then runs
+until SIGTERM or SIGINT.  Optional --user/--password require RTSP Basic auth.
+
+Behaves like an IP camera: by default the encoder runs continuously from
+startup, so a client joins at an arbitrary point of the GOP and must wait for
+the next keyframe, and clients never disturb each other (PLAY's
+"Range: npt=0-" does not restart the pipeline).  --on-demand restores
+gst-rtsp-server's default (pipeline built for the first client, torn down
+after the last one, so every lone client starts at a fresh IDR).
 
 Requires Debian packages: python3-gi gir1.2-gst-rtsp-server-1.0
 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
-(Must be run with /usr/bin/python3 so Debian's gi module is found.)
+(run with /usr/bin/python3 so Debian's gi module is found).
 """
 
 import argparse
+import base64
 import ipaddress
+import re
 import signal
+import socket
 import sys
 import threading
 
@@ -39,12 +49,10 @@ def parse_args(argv):
     p.add_argument("--gop-seconds", type=float, default=1.0,
                    help="keyframe interval in seconds (key-int-max = fps * gop)")
     p.add_argument("--bitrate-kbps", type=int, default=300)
-    p.add_argument("--pattern", default="smpte", choices=["ball", "smpte"],
+    p.add_argument("--pattern", default="smpte", choices=["smpte", "ball"],
                    help="smpte (default): colour bars scrolling 4 px/frame; ball: moving ball on black")
     p.add_argument("--on-demand", action="store_true",
-                   help="start the encoder only while a client is connected (the first client "
-                        "then always starts at a fresh IDR).  Default: the pipeline runs "
-                        "continuously from startup, like a real camera, so clients join mid-GOP")
+                   help="run the encoder only while clients are connected (default: always on)")
     p.add_argument("--user", default=None, help="require RTSP Basic auth with this user")
     p.add_argument("--password", default=None, help="password for --user")
     a = p.parse_args(argv)
@@ -66,12 +74,12 @@ def parse_args(argv):
 
 
 def build_launch(a):
-    # sliced-threads=false: tune=zerolatency turns on x264 sliced threads, which
-    # makes every frame 2 slices; rtph264pay (config-interval=-1) then inserts
-    # SPS/PPS before *each* IDR slice, and FFmpeg's H.264 parser splits the IDR
-    # into two half-concealed frames ("concealing ... errors in I frame").  One
-    # slice per frame keeps every keyframe intact.  Frame threads (threads=2)
-    # add at most one frame of encoder latency.
+    # sliced-threads=false: tune=zerolatency turns on x264 sliced threads
+    # (2 slices per frame here); rtph264pay config-interval=-1 then inserts
+    # SPS/PPS before *each* IDR slice and FFmpeg's H.264 parser splits every
+    # keyframe into two half-concealed frames ("concealing ... errors in I
+    # frame").  One slice per frame keeps keyframes intact; frame threads
+    # (threads=2) add at most one frame of encoder latency.
     gop = max(1, int(round(a.fps * a.gop_seconds)))
     if a.pattern == "smpte":
         src = "videotestsrc is-live=true pattern=smpte horizontal-speed=4"
@@ -86,6 +94,74 @@ def build_launch(a):
     ).format(src=src, w=a.width, h=a.height, fps=a.fps, gop=gop, br=a.bitrate_kbps)
 
 
+def warm_up(host, port, url, user, password, timeout=10.0):
+    """Play the stream once over RTSP/TCP so the shared pipeline is running.
+
+    Minimal RTSP client: DESCRIBE, SETUP (interleaved TCP), PLAY, wait for
+    the first RTP packet, TEARDOWN.  Raises on any failure.
+    """
+    auth = ""
+    if user is not None:
+        cred = base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+        auth = "Authorization: Basic %s\r\n" % cred
+    sock = socket.create_connection((host, port), timeout=timeout)
+    buf = b""
+    cseq = 0
+
+    def request(method, target, extra=""):
+        nonlocal buf, cseq
+        cseq += 1
+        sock.sendall(("%s %s RTSP/1.0\r\nCSeq: %d\r\n%s%s\r\n"
+                      % (method, target, cseq, auth, extra)).encode())
+        while b"\r\n\r\n" not in buf:
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise RuntimeError("connection closed during %s" % method)
+            buf += chunk
+        head, buf = buf.split(b"\r\n\r\n", 1)
+        head = head.decode("latin-1")
+        status = head.split("\r\n", 1)[0]
+        if " 200 " not in status + " ":
+            raise RuntimeError("%s failed: %s" % (method, status))
+        headers = {}
+        for line in head.split("\r\n")[1:]:
+            k, _, v = line.partition(":")
+            headers[k.strip().lower()] = v.strip()
+        length = int(headers.get("content-length", "0"))
+        while len(buf) < length:
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise RuntimeError("connection closed during %s body" % method)
+            buf += chunk
+        body, buf = buf[:length], buf[length:]
+        return headers, body.decode("latin-1")
+
+    try:
+        headers, sdp = request("DESCRIBE", url, "Accept: application/sdp\r\n")
+        base = headers.get("content-base", url)
+        m = re.search(r"^a=control:(\S+)", sdp.split("m=", 1)[-1], re.M)
+        control = m.group(1) if m else ""
+        if re.match(r"rtsp://", control):
+            track = control
+        else:
+            track = base.rstrip("/") + ("/" + control if control and control != "*" else "")
+        headers, _ = request("SETUP", track,
+                             "Transport: RTP/AVP/TCP;unicast;interleaved=0-1\r\n")
+        session = headers.get("session", "").split(";", 1)[0]
+        sess_hdr = "Session: %s\r\n" % session
+        request("PLAY", base, sess_hdr)
+        while not buf.startswith(b"$"):  # wait for the first interleaved packet
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise RuntimeError("no media data after PLAY")
+            buf += chunk
+        cseq += 1
+        sock.sendall(("TEARDOWN %s RTSP/1.0\r\nCSeq: %d\r\n%s%s\r\n"
+                      % (base, cseq, auth, sess_hdr)).encode())
+    finally:
+        sock.close()
+
+
 def main(argv=None):
     a = parse_args(sys.argv[1:] if argv is None else argv)
     Gst.init(None)
@@ -97,8 +173,12 @@ def main(argv=None):
     factory = GstRtspServer.RTSPMediaFactory()
     factory.set_launch(build_launch(a))
     factory.set_shared(True)
-    # Only the loopback-capable transports; no multicast.
+    # Unicast only (no multicast).
     factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP | GstRtsp.RTSPLowerTrans.UDP)
+    # Makes the media report "not seekable", so the "Range: npt=0.000-" that
+    # FFmpeg sends with PLAY no longer triggers a flushing seek that restarts
+    # the shared live pipeline (fresh IDR, frame 0) for every client joining.
+    factory.set_publish_clock_mode(GstRtspServer.RTSPPublishClockMode.CLOCK_AND_OFFSET)
 
     if a.user is not None:
         auth = GstRtspServer.RTSPAuth()
@@ -107,7 +187,6 @@ def main(argv=None):
         auth.add_basic(GstRtspServer.RTSPAuth.make_basic(a.user, a.password), token)
         server.set_auth(auth)
         perms = GstRtspServer.RTSPPermissions()
-        perms.add_role_empty("user")
         perms.add_permission_for_role("user", GstRtspServer.RTSP_PERM_MEDIA_FACTORY_ACCESS, True)
         perms.add_permission_for_role("user", GstRtspServer.RTSP_PERM_MEDIA_FACTORY_CONSTRUCT, True)
         factory.set_permissions(perms)
@@ -125,6 +204,8 @@ def main(argv=None):
         print("rtsp_server: cannot listen on %s:%d" % (a.bind, a.port), file=sys.stderr, flush=True)
         return 1
 
+    state = {"rc": 0, "media": None}
+
     def on_signal(*_args):
         loop.quit()
         return GLib.SOURCE_REMOVE
@@ -133,40 +214,45 @@ def main(argv=None):
         GLib.unix_signal_add(GLib.PRIORITY_HIGH, sig, on_signal)
 
     host = a.bind if ":" not in a.bind else "[%s]" % a.bind
-    url = "rtsp://%s:%d%s" % (host, server.get_bound_port(), a.path)
-    keep = []  # holds the always-on media so it is never unprepared
+    port = server.get_bound_port()
+    url = "rtsp://%s:%d%s" % (host, port, a.path)
 
-    def announce(ok):
-        if ok:
+    def announce(error):
+        if error is None:
             print("READY " + url, flush=True)
         else:
-            print("rtsp_server: failed to start the media pipeline", file=sys.stderr, flush=True)
+            print("rtsp_server: cannot start stream: %s" % error, file=sys.stderr, flush=True)
+            state["rc"] = 1
             loop.quit()
         return GLib.SOURCE_REMOVE
 
     def start_media():
-        # Runs in a helper thread: prepare() blocks until preroll, and the
-        # pipeline's bus is serviced by the main loop (default main context).
-        # The media is cached by the shared factory (key = port + path), so
-        # clients attach to this running pipeline; our prepare() reference
-        # keeps it from being unprepared when the last client leaves.
-        res, rurl = GstRtsp.RTSPUrl.parse(url)
-        media = factory.construct(rurl) if res == GstRtsp.RTSPResult.OK else None
-        ok = media is not None and media.prepare(None)
-        if ok:
-            media.set_pipeline_state(Gst.State.PLAYING)
-            keep.append(media)
-        GLib.idle_add(announce, ok)
+        # Helper thread: prepare() and the warm-up client block, while the
+        # main loop (default main context) services the server and the bus.
+        # The shared factory caches the media (key = port + path), so every
+        # client attaches to this one pipeline; holding our own prepare()
+        # reference keeps it PLAYING after the last client leaves.
+        try:
+            res, rurl = GstRtsp.RTSPUrl.parse(url)
+            media = factory.construct(rurl) if res == GstRtsp.RTSPResult.OK else None
+            if media is None or not media.prepare(None):
+                raise RuntimeError("media did not prepare")
+            state["media"] = media
+            warm_up(a.bind, port, url, a.user, a.password)
+            error = None
+        except Exception as e:  # reported on stderr, exit status 1
+            error = str(e) or e.__class__.__name__
+        GLib.idle_add(announce, error)
 
     if a.on_demand:
-        announce(True)
+        announce(None)
     else:
         threading.Thread(target=start_media, daemon=True).start()
     loop.run()
-    for media in keep:
-        media.unprepare()
+    if state["media"] is not None:
+        state["media"].unprepare()
     GLib.source_remove(source_id)
-    return 0 if (keep or a.on_demand) else 1
+    return state["rc"]
 
 
 if __name__ == "__main__":
