@@ -38,7 +38,9 @@ Result<void> write_file_atomically(const std::filesystem::path& target, std::spa
     if (fd < 0) return fail(target, "cannot create a temp file beside it", errno);
     bool ok = write_all(fd, bytes);
     int err = errno;
-    ok = ok && ::fchmod(fd, 0644) == 0 && ::fsync(fd) == 0;
+    // No fsync: the rename alone keeps readers from half a file, and a frame that a power
+    // cut loses is re-grabbed; an fsync per frame would cost more than the frame's encoding.
+    ok = ok && ::fchmod(fd, 0644) == 0;
     if (ok) err = 0; else if (err == 0) err = errno;
     if (::close(fd) != 0 && ok) { ok = false; err = errno; }
     if (ok && ::rename(temp.c_str(), target.c_str()) != 0) { ok = false; err = errno; }

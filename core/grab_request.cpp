@@ -36,8 +36,12 @@ void add_input_options(std::vector<std::string>& argv, SourceKind kind, const Gr
     // Live sources: the stream parameters are known long before ffmpeg's default 5 s
     // analysis ends; a short probe cuts time to the first frame (see scripts/bench/).
     if (is_network(kind)) argv.insert(argv.end(), {"-analyzeduration", "500000", "-probesize", "500000"});
-    if (kind != SourceKind::lavfi)
+    if (kind != SourceKind::lavfi) {
+        // Frame-threaded decoding holds the first picture back until every thread has one;
+        // for a single frame one decoder thread answers sooner.
+        argv.insert(argv.end(), {"-threads", "1"});
         argv.insert(argv.end(), {"-protocol_whitelist", std::string(protocol_whitelist(kind))});
+    }
 }
 
 std::string input_argument(SourceKind kind, const std::string& url) {

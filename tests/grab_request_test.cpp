@@ -73,6 +73,11 @@ TEST_CASE("grab argv: live sources get short probing, files keep the defaults") 
     CHECK(value_of(argv_for({.url = "/srv/clip.mp4"}), "-analyzeduration").empty());
 }
 
+TEST_CASE("grab argv: one decoder thread, so the first picture is not held back by frame threading") {
+    CHECK(value_of(argv_for({.url = "rtsp://cam/s"}), "-threads") == "1");
+    CHECK(value_of(argv_for({.url = "/srv/clip.mp4"}), "-threads") == "1");
+}
+
 TEST_CASE("grab argv: warm-up skips seconds of the stream") {
     CHECK(value_of(argv_for({.url = "rtsp://cam/s", .warmup = 1500ms}), "-ss") == "1.500");
     CHECK(value_of(argv_for({.url = "rtsp://cam/s"}), "-ss").empty());
