@@ -281,10 +281,9 @@ test("browser: /stream/view against a live HLS source", async (t) => {
       await withServeAndBrowser(tmp, hlsUrl, [], (page, baseUrl) => checkViewPage(page, baseUrl, screenshot));
       st.diagnostic(`screenshot: ${screenshot}`);
     });
-    // todo until the router serves the page's own assets without the token: a <script src> or
-    // <link href> cannot send it, and the page must not write it into its HTML.
-    const assetsNeedToken = { todo: "/assets/ answers 401 without the token, so the page's scripts never load" };
-    await t.test("behind --token, the page passes ?token= on to its requests", assetsNeedToken, async () => {
+    // The page's own assets load without the token (a <script src> cannot send it, and the page
+    // never writes it into its HTML); everything the script asks for carries it.
+    await t.test("behind --token, the page passes ?token= on to its requests", async () => {
       const token = "browser-test-token";
       await withServeAndBrowser(tmp, hlsUrl, ["--token", token],
                                 (page, baseUrl) => checkViewPageWithToken(page, baseUrl, token));
