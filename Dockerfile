@@ -5,7 +5,8 @@ WORKDIR /src
 COPY scripts/install-deps.sh scripts/install-deps.sh
 RUN bash scripts/install-deps.sh && rm -rf /var/lib/apt/lists/*
 COPY . .
-RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
+RUN bash scripts/make-demo-media.sh \
+ && cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
  && cmake --build /build -j"$(nproc)" \
  && cmake --install /build --prefix /opt/ptzgrab
 
@@ -22,4 +23,5 @@ USER ptzgrab
 WORKDIR /var/lib/ptzgrab
 EXPOSE 8080
 ENTRYPOINT ["ptzgrab"]
-CMD ["info"]
+# The container's port must be reachable from outside it; set --token (or $PTZGRAB_TOKEN) there.
+CMD ["serve", "--bind", "0.0.0.0", "--assets-dir", "/usr/local/share/ptzgrab/assets", "--static-dir", "/var/lib/ptzgrab/static"]
