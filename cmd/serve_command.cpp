@@ -36,11 +36,9 @@ std::string token_of(const ServeOptions& o) {
     return env ? env : "";
 }
 
-// After every good grab: the JPEG to disk (a fallback folder if need be) and to /latest.jpg's board.
-FrameCache::FrameListener frame_listener(LatestFrameStore& store, web::LatestFrames& latest,
-                                         const std::string& default_source) {
-    return [&store, &latest, default_source](const SourceConfig& source, const Snapshot& snapshot) {
-        latest.update(source.name, snapshot);
+// After every good grab: the JPEG to disk (a fallback folder if need be).
+FrameCache::FrameListener frame_listener(LatestFrameStore& store, const std::string& default_source) {
+    return [&store, default_source](const SourceConfig& source, const Snapshot& snapshot) {
         if (!snapshot.jpeg) return;
         auto written = store.write(source.name, source.name == default_source, *snapshot.jpeg);
         if (std::string note = store.take_change_note(); !note.empty()) std::fprintf(stderr, "ptzgrab: %s\n", note.c_str());
@@ -93,16 +91,15 @@ int serve_sources(const ServeOptions& o, std::vector<SourceConfig> sources) {
     server_options.threads = o.threads;
     web::Server server(server_options);  // before the cache: its grab threads post into the server
     web::Metrics metrics;
-    web::LatestFrames latest;
     LatestFrameStore store(o.static_dir);
     std::string default_source = sources.front().name;
     auto cache = std::make_unique<FrameCache>(std::move(sources), web::instrument(grab, metrics),
                                               duration_cast<milliseconds>(duration<double>(o.stale_limit_s)));
-    cache->set_frame_listener(frame_listener(store, latest, default_source));
+    cache->set_frame_listener(frame_listener(store, default_source));
     std::unique_ptr<web::AdhocGrabs> adhoc;
     if (o.allow_any_url) adhoc = std::make_unique<web::AdhocGrabs>(web::instrument(grab, metrics));
 
-    web::ServerContext context{*cache, latest, metrics, adhoc.get(), grabber.ffmpeg(), o.static_dir,
+    web::ServerContext context{*cache, metrics, adhoc.get(), grabber.ffmpeg(), o.static_dir,
                                [&store] { return store.directory(); },
                                o.assets_dir.empty() ? PTZGRAB_ASSETS_DIR : o.assets_dir, token_of(o)};
     web::Router router(context);

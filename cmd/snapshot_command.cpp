@@ -14,6 +14,7 @@
 #include "core/grabber.hpp"
 #include "core/output_path.hpp"
 #include "exit_codes.hpp"
+#include "signal_stop.hpp"
 
 namespace ptzgrab::cli {
 namespace {
@@ -91,8 +92,8 @@ CLI::App* setup_snapshot(CLI::App& app, SnapshotOptions& o) {
     cmd->add_option("--warmup", o.warmup_s, "Skip the first S seconds of the stream (dark frames after wake-up)")
         ->check(CLI::Range(0.0, 60.0));
     cmd->add_option("--quality", o.quality, "JPEG quality 1-100")->check(CLI::Range(1, 100))->capture_default_str();
-    cmd->add_option("--width", o.width, "Resize to this width (alone: keeps aspect ratio)")->check(CLI::Range(16, 16384));
-    cmd->add_option("--height", o.height, "Resize to this height (alone: keeps aspect ratio)")->check(CLI::Range(16, 16384));
+    cmd->add_option("--width", o.width, "Resize to this width (alone: keeps aspect ratio)")->check(CLI::Range(min_frame_side_px, max_render_side_px));
+    cmd->add_option("--height", o.height, "Resize to this height (alone: keeps aspect ratio)")->check(CLI::Range(min_frame_side_px, max_render_side_px));
     cmd->add_flag("--no-timestamp", o.no_timestamp, "Do not stamp the date and time on the frame");
     cmd->add_option("--timestamp-format", o.timestamp_format, "strftime format of the stamp")->capture_default_str();
     cmd->add_flag("--utc", o.utc, "Stamp UTC instead of local time");
@@ -121,7 +122,12 @@ int run_snapshot(const SnapshotOptions& o) {
     auto runner = make_process_runner();
     Grabber grabber(*runner, locate_ffmpeg(*runner, o.ffmpeg, FfmpegCheck::exists_only));
     auto started = steady_clock::now();
-    auto frame = grabber.grab(request);
+    SignalStop signals;
+    auto frame = grabber.grab(request, signals.token());
+    if (int sig = signals.signal_received()) {
+        std::cerr << "ptzgrab: stopped by signal " << sig << "\n";
+        return 128 + sig;
+    }
     if (!frame) return report_failure(o, request, frame.error(), *output);
     auto jpeg = render_jpeg(*frame, make_render(o));
     if (!jpeg) return report_failure(o, request, jpeg.error(), *output);

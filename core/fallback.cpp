@@ -41,8 +41,8 @@ std::vector<std::string> wrap(const std::string& text, double scale, int width_p
 }
 
 std::vector<uint8_t> draw_card(CardSize size, const cv::Scalar& background, const std::vector<Line>& lines) {
-    int width = std::clamp(size.width, min_frame_side_px, max_frame_side_px);
-    int height = std::clamp(size.height, min_frame_side_px, max_frame_side_px);
+    int width = std::clamp(size.width, min_frame_side_px, max_render_side_px);
+    int height = std::clamp(size.height, min_frame_side_px, max_render_side_px);
     cv::Mat card(height, width, CV_8UC3, background);
     double unit = height / 720.0;
     int margin = std::max(4, static_cast<int>(40 * unit));

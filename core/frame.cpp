@@ -70,12 +70,15 @@ std::string format_timestamp(std::chrono::system_clock::time_point when, const s
 
 Result<Frame> render_frame(const Frame& frame, const RenderOptions& options) {
     if (!frame.pixels) return make_error(ErrorKind::bad_image, "no frame to render");
-    if (options.width < 0 || options.height < 0 || options.width > max_frame_side_px ||
-        options.height > max_frame_side_px)
+    if (options.width < 0 || options.height < 0 || options.width > max_render_side_px ||
+        options.height > max_render_side_px)
         return make_error(ErrorKind::invalid_input, "width/height out of range");
     try {
         const cv::Mat& source = frame.pixels->bgr;
         cv::Size size = target_size(source.size(), options.width, options.height);
+        if (size.width > max_render_side_px || size.height > max_render_side_px)
+            return make_error(ErrorKind::invalid_input, "the resized frame would exceed " +
+                                                            std::to_string(max_render_side_px) + " px a side");
         cv::Mat out;
         if (size == source.size()) {
             out = source.clone();

@@ -24,6 +24,8 @@ struct Frame {
 /// The sanity bounds a picture must meet to count as a frame.
 constexpr int min_frame_side_px = 16;
 constexpr int max_frame_side_px = 16384;
+/// The largest side a rendered variant may ask for: one request must not cost gigabytes.
+constexpr int max_render_side_px = 4096;
 
 /// Loads what ffmpeg wrote and checks that it is a real picture of a sane size.
 Result<Frame> load_frame(const std::filesystem::path& file, std::chrono::system_clock::time_point grabbed_at);

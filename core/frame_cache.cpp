@@ -83,7 +83,12 @@ struct FrameCache::Impl {
 
     void run_grab(Slot& slot) {
         const SourceConfig& config = *slot.config;
-        Result<Frame> frame = grab(config.grab, stop.get_token());
+        Result<Frame> frame = std::unexpected(Error{ErrorKind::io_error, "the grab failed", {}});
+        try {
+            frame = grab(config.grab, stop.get_token());
+        } catch (const std::exception& e) {  // the slot must not stay "in flight" for ever
+            frame = std::unexpected(Error{ErrorKind::io_error, "the grab failed", e.what()});
+        }
         Result<Snapshot> result = std::unexpected(Error{ErrorKind::no_frame, "", {}});
         if (!frame) {
             result = std::unexpected(frame.error());
@@ -110,8 +115,9 @@ struct FrameCache::Impl {
                 result = stale_or_error(slot);
             }
         }
-        if (notify && result) notify(config, *result);
+        // Waiters first: a slow disk behind the listener must not hold up the answers.
         for (Callback& done : waiters) done(result);
+        if (notify && result) notify(config, *result);
     }
 };
 

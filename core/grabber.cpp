@@ -64,7 +64,10 @@ Result<Frame> Grabber::grab(const GrabRequest& request, std::stop_token stop) co
     if (!argv) return std::unexpected(argv.error());
     auto outcome = runner_.run({std::move(*argv), request.timeout + request.warmup}, stop);
     if (!outcome) {
-        return make_error(ErrorKind::ffmpeg_missing, "cannot run ffmpeg at " + ffmpeg_.path, outcome.error().detail);
+        std::error_code ec;
+        bool gone = !std::filesystem::exists(ffmpeg_.path, ec);
+        return make_error(gone ? ErrorKind::ffmpeg_missing : ErrorKind::io_error,
+                          "cannot run ffmpeg at " + ffmpeg_.path, outcome.error().detail);
     }
     std::error_code ec;
     bool wrote = std::filesystem::file_size(output, ec) > 0 && !ec;

@@ -3,6 +3,9 @@
 #include <turbojpeg.h>
 
 #include <memory>
+#include <string>
+
+#include "frame.hpp"
 
 namespace ptzgrab {
 namespace {
@@ -22,8 +25,11 @@ Result<cv::Mat> decode_jpeg(std::span<const uint8_t> jpeg) {
     int width = 0, height = 0, subsampling = 0, colorspace = 0;
     if (tjDecompressHeader3(handle.get(), jpeg.data(), jpeg.size(), &width, &height, &subsampling, &colorspace) != 0)
         return make_error(ErrorKind::bad_image, "broken JPEG header", tjGetErrorStr2(handle.get()));
-    if (width <= 0 || height <= 0 || width > 65535 || height > 65535)
-        return make_error(ErrorKind::bad_image, "implausible JPEG size");
+    // Checked before the allocation: a hostile header must not ask for gigabytes.
+    if (width < min_frame_side_px || height < min_frame_side_px || width > max_frame_side_px ||
+        height > max_frame_side_px)
+        return make_error(ErrorKind::bad_image,
+                          "implausible frame size " + std::to_string(width) + "x" + std::to_string(height));
     cv::Mat bgr(height, width, CV_8UC3);
     if (tjDecompress2(handle.get(), jpeg.data(), jpeg.size(), bgr.data, width, static_cast<int>(bgr.step), height,
                       TJPF_BGR, TJFLAG_ACCURATEDCT) != 0 &&

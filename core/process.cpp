@@ -31,12 +31,20 @@ struct ChildSetup : bp::extend::handler {
     template <class Executor>
     void on_exec_setup(Executor&) const {
         ::setpgid(0, 0);
+        sigset_t none;  // the parent may block signals (ptzgrab snapshot waits for them); ffmpeg must not
+        sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (::getppid() != parent) ::_exit(127);  // the parent died before prctl took effect
         // Pipes of grabs started by other threads must not live on in this child,
         // or their readers would wait for EOF until this ffmpeg ends.
         if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
             for (int fd = 3; fd < 4096; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+    // Boost reaps a child whose exec failed only with WNOHANG, which can miss it: no zombie.
+    template <class Executor>
+    void on_error(Executor& e, const std::error_code&) const {
+        if (e.pid > 0) ::waitpid(e.pid, nullptr, 0);
     }
 };
 
@@ -81,6 +89,15 @@ class BoostProcessRunner final : public ProcessRunner {
 public:
     Result<ProcessOutcome> run(const ProcessSpec& spec, std::stop_token stop) override {
         if (spec.argv.empty()) return make_error(ErrorKind::invalid_input, "empty command line");
+        try {
+            return run_child(spec, stop);
+        } catch (const std::exception& e) {  // pipe() or fork() failed: out of descriptors or memory
+            return make_error(ErrorKind::io_error, "cannot start " + spec.argv.front(), e.what());
+        }
+    }
+
+private:
+    static Result<ProcessOutcome> run_child(const ProcessSpec& spec, std::stop_token stop) {
         auto started = Clock::now();
         auto deadline = started + spec.deadline;
         boost::asio::io_context io;

@@ -113,8 +113,8 @@ Result<void> read_timing(const Place& at, const json::object& o, SourceConfig& s
 }
 
 Result<void> read_render(const Place& at, const json::object& o, SourceConfig& s) {
-    for (auto [field, target, low, high] : {std::tuple{"width", &s.render.width, min_frame_side_px, max_frame_side_px},
-                                            std::tuple{"height", &s.render.height, min_frame_side_px, max_frame_side_px},
+    for (auto [field, target, low, high] : {std::tuple{"width", &s.render.width, min_frame_side_px, max_render_side_px},
+                                            std::tuple{"height", &s.render.height, min_frame_side_px, max_render_side_px},
                                             std::tuple{"quality", &s.render.quality, 1, 100}}) {
         if (!o.contains(field)) continue;
         auto v = integer_in(at, o, field, low, high);

@@ -38,9 +38,10 @@ std::pair<size_t, size_t> password_span(std::string_view url) {
     std::string_view authority = url.substr(auth_begin, auth_end - auth_begin);
     size_t at = authority.rfind('@');
     if (at == std::string_view::npos) {
-        // A password holding a raw '/' ends the authority early; ffmpeg would then fail,
-        // and the error message must not show the rest of the password.
-        size_t later_at = url.substr(0, query).rfind('@');
+        // A password holding a raw '/', '?' or '#' ends the authority early; ffmpeg would then
+        // fail, and its message must not show the rest of the password. Masking too much
+        // (a port and path before an '@' in the query) is the safe side.
+        size_t later_at = url.rfind('@');
         size_t colon = authority.find(':');
         if (later_at == std::string_view::npos || later_at < auth_end || colon == std::string_view::npos ||
             authority.starts_with('['))

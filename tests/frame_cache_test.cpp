@@ -100,7 +100,23 @@ TEST_CASE("frame cache: when the source dies the last good frame is served marke
     CHECK(grab.starts == starts);
 }
 
-TEST_CASE("frame cache: past the stale limit, or with no good frame, the error itself") {
+TEST_CASE("frame cache: a good frame older than the stale limit no longer stands in") {
+    testing::ScratchDir dir;
+    auto clip = testing::make_test_clip(dir.path(), "320x240", 1);
+    CountingGrab grab;
+    FrameCache cache({source("cam", clip.string(), 100ms)}, grab.function(), 300ms);
+    REQUIRE(cache.get_blocking("cam", false).has_value());
+    std::filesystem::remove(clip);
+    auto young = cache.get_blocking("cam", true);
+    REQUIRE(young.has_value());
+    CHECK(young->stale);
+    std::this_thread::sleep_for(400ms);
+    auto old = cache.get_blocking("cam", true);
+    REQUIRE_FALSE(old.has_value());
+    CHECK(old.error().kind == ErrorKind::source_unreachable);
+}
+
+TEST_CASE("frame cache: with no good frame, the error itself") {
     CountingGrab grab;
     FrameCache cache({source("cam", "/nonexistent/clip.mp4", 200ms)}, grab.function(), 0ms);
     auto r = cache.get_blocking("cam", false);
@@ -132,6 +148,8 @@ TEST_CASE("frame cache: the frame listener sees every good grab") {
     });
     REQUIRE(cache.get_blocking("cam", true).has_value());
     REQUIRE(cache.get_blocking("cam", true).has_value());
+    // The listener runs after the waiters are answered: give it a moment.
+    for (int i = 0; i < 100 && seen < 2; ++i) std::this_thread::sleep_for(20ms);
     CHECK(seen == 2);
 }
 

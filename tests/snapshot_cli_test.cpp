@@ -1,6 +1,7 @@
 // `ptzgrab snapshot` run as a user runs it, against real sources on loopback.
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <fstream>
 
 #include "core/frame.hpp"
@@ -187,4 +188,23 @@ TEST_CASE("snapshot: wrong flags and unsupported URLs are usage errors, exit 2")
         CHECK(r.exit_code == 2);
         CHECK_FALSE(r.err.empty());
     }
+}
+
+TEST_CASE("snapshot: SIGTERM mid-grab kills ffmpeg and removes the temp folder") {
+    SilentTcpServer silent;
+    ScratchDir tmp, dir;
+    std::string url = "http://127.0.0.1:" + std::to_string(silent.port()) + "/sigterm-test";
+    BackgroundProcess grab({ptzgrab_binary().string(), "snapshot", "--url", url, "--timeout", "30", "-o",
+                            (dir / "o.jpg").string()},
+                           dir / "log", {{"TMPDIR", tmp.path().string()}});
+    for (int i = 0; i < 100 && tmp.empty(); ++i) std::this_thread::sleep_for(50ms);
+    REQUIRE_FALSE(tmp.empty());  // the grab is under way
+    std::this_thread::sleep_for(300ms);  // and ffmpeg started
+    ::kill(grab.pid(), SIGTERM);
+    bool ended = false;
+    for (int i = 0; i < 100 && !(ended = !grab.running()); ++i) std::this_thread::sleep_for(50ms);
+    CHECK(ended);
+    CHECK(grab.log_text().find("stopped by signal") != std::string::npos);
+    CHECK(processes_with_arg(url).empty());
+    CHECK(tmp.empty());
 }

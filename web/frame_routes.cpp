@@ -89,11 +89,8 @@ void serve_latest(ServerContext& ctx, const std::string& name, const Reply& repl
     const SourceConfig* source = name.empty() ? (ctx.cache.sources().empty() ? nullptr : &ctx.cache.sources().front())
                                               : ctx.cache.find(name);
     if (!source) return reply(text_response(http::status::not_found, "no such source"));
-    if (auto entry = ctx.latest.find(source->name)) {  // whatever its age: reading it never starts a grab
-        auto res = jpeg_response(http::status::ok, body_from(entry->jpeg));
-        set_frame_headers(res, entry->snapshot, ctx.now());
-        return reply(std::move(res));
-    }
+    // Through the cache like a snapshot: inside max age its prepared buffer as it is; past it a
+    // shared refresh, so a dashboard polling only /latest.jpg never sees a frozen or falsely live frame.
     ctx.cache.get(source->name, false, [&ctx, source, reply](Result<Snapshot> result) {
         reply(snapshot_answer(ctx, *source, SnapshotParams{}, result));
     });

@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -35,8 +36,12 @@ void report_exception(std::exception_ptr error) {
 struct Server::Impl {
     ServerOptions options;
     asio::io_context io;
-    tcp::acceptor acceptor{io};
-    asio::signal_set signals{io, SIGINT, SIGTERM};
+    // The acceptor is touched by the accept loop and the signal handler: both run on this strand.
+    asio::strand<asio::io_context::executor_type> accept_strand{io.get_executor()};
+    tcp::acceptor acceptor{accept_strand};
+    asio::signal_set signals{accept_strand, SIGINT, SIGTERM};
+    asio::steady_timer accept_backoff{accept_strand};
+    std::atomic<int> connections{0};
     asio::steady_timer stop_timer{io};
 
     explicit Impl(ServerOptions o) : options(std::move(o)), io(std::max(1, options.threads)) {}
@@ -46,9 +51,19 @@ struct Server::Impl {
         for (;;) {
             auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), asio::as_tuple(asio::use_awaitable));
             if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-            if (ec) continue;  // EMFILE and friends: keep serving the connections we have
+            if (ec) {  // EMFILE and friends: keep serving the connections we have, retry a little later
+                accept_backoff.expires_after(std::chrono::milliseconds(100));
+                co_await accept_backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+                continue;
+            }
+            if (connections.load() >= options.max_connections) continue;  // the socket closes here
+            ++connections;
             auto executor = socket.get_executor();
-            asio::co_spawn(executor, run_session(std::move(socket), router, options.limits), report_exception);
+            asio::co_spawn(executor, run_session(std::move(socket), router, options.limits),
+                           [this](std::exception_ptr error) {
+                               --connections;
+                               report_exception(error);
+                           });
         }
     }
 
@@ -87,7 +102,7 @@ Result<uint16_t> Server::listen() {
 
 void Server::run(const Router& router, std::function<void()> on_stop) {
     impl_->stop_on_signal(std::move(on_stop));
-    asio::co_spawn(impl_->io, impl_->accept_loop(router), report_exception);
+    asio::co_spawn(impl_->accept_strand, impl_->accept_loop(router), report_exception);
     std::vector<std::jthread> threads;
     for (int i = 1; i < impl_->options.threads; ++i) threads.emplace_back([this] { impl_->io.run(); });
     impl_->io.run();

@@ -17,6 +17,7 @@ struct ServerOptions {
     uint16_t port = 8080;  // 0: any free port
     int threads = 2;       // io threads; grabs run on the cache's own threads
     SessionLimits limits;
+    int max_connections = 1024;  // past it new connections are closed at once (descriptors are finite)
     std::chrono::milliseconds shutdown_grace{500};  // for answers to cancelled grabs to go out
 };
 

@@ -10,14 +10,12 @@
 #include "core/ffmpeg_locator.hpp"
 #include "core/frame_cache.hpp"
 #include "core/process.hpp"
-#include "latest_frames.hpp"
 #include "metrics.hpp"
 
 namespace ptzgrab::web {
 
 struct ServerContext {
     FrameCache& cache;
-    LatestFrames& latest;
     Metrics& metrics;
     AdhocGrabs* adhoc = nullptr;  // null: ?url= is refused (no --allow-any-url)
     FfmpegInfo ffmpeg;

@@ -54,8 +54,8 @@ Result<SnapshotParams> parse_snapshot_params(const Target& target) {
     if (const std::string* u = target.find("url")) p.url = *u;
     auto force = flag_param(target, "force_refresh");
     auto stamp = flag_param(target, "timestamp");
-    auto width = int_param(target, "width", min_frame_side_px, max_frame_side_px);
-    auto height = int_param(target, "height", min_frame_side_px, max_frame_side_px);
+    auto width = int_param(target, "width", min_frame_side_px, max_render_side_px);
+    auto height = int_param(target, "height", min_frame_side_px, max_render_side_px);
     auto quality = int_param(target, "quality", 1, 100);
     for (const Error* e : {force ? nullptr : &force.error(), stamp ? nullptr : &stamp.error(),
                            width ? nullptr : &width.error(), height ? nullptr : &height.error(),

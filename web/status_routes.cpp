@@ -77,7 +77,6 @@ void serve_cache_clear(ServerContext& ctx, const Target& target, const Reply& re
     }
     json::array cleared;
     for (const std::string& dropped : ctx.cache.clear(name)) cleared.push_back(json::string(dropped));
-    ctx.latest.clear(name);
     reply(json_response(http::status::ok, json::object{{"cleared", std::move(cleared)}}));
 }
 

@@ -26,7 +26,7 @@ RouterFixture::RouterFixture(std::vector<SourceConfig> sources, std::string toke
       cache(or_default(std::move(sources)),
             web::instrument([this](const GrabRequest& r, std::stop_token) { return fake_grab(r); }, metrics),
             minutes(5), 2, [this] { return now(); }),
-      context{cache, latest, metrics, nullptr, FfmpegInfo{true, "/usr/bin/ffmpeg", "5.1", ""}, "static",
+      context{cache, metrics, nullptr, FfmpegInfo{true, "/usr/bin/ffmpeg", "5.1", ""}, "static",
               [] { return std::filesystem::path("static"); }, std::move(assets), std::move(token)},
       router(context) {
     context.log = [this](std::string_view line) {
@@ -34,7 +34,6 @@ RouterFixture::RouterFixture(std::vector<SourceConfig> sources, std::string toke
         log_.emplace_back(line);
     };
     context.now = [this] { return now(); };
-    cache.set_frame_listener([this](const SourceConfig& s, const Snapshot& snap) { latest.update(s.name, snap); });
 }
 
 RouterFixture::~RouterFixture() {

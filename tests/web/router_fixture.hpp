@@ -41,7 +41,6 @@ public:
 
     std::atomic<int> grabs_{0};
     web::Metrics metrics;
-    web::LatestFrames latest;
     FrameCache cache;
     std::unique_ptr<web::AdhocGrabs> adhoc;
     web::ServerContext context;

@@ -63,7 +63,7 @@ TEST_CASE("config: bad files name the file, the field and what is wrong") {
              {R"([{"name": "a", "url": "rtsp://x/"}, {"name": "a", "url": "rtsp://y/"}])",
               {"sources[1].name", "duplicate", "sources[0]"}},
              {R"([{"name": "a", "url": "rtsp://x/", "width": "wide"}])", {"sources[0].width", "integer"}},
-             {R"([{"name": "a", "url": "rtsp://x/", "width": 5}])", {"sources[0].width", "between 16 and 16384"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "width": 5}])", {"sources[0].width", "between 16 and 4096"}},
              {R"([{"name": "a", "url": "rtsp://x/", "quality": 0}])", {"sources[0].quality", "between 1 and 100"}},
              {R"([{"name": "a", "url": "rtsp://x/", "max_age_s": -1}])", {"sources[0].max_age_s", "between"}},
              {R"([{"name": "a", "url": "rtsp://x/", "timeout_s": "10"}])", {"sources[0].timeout_s", "number"}},
