@@ -35,8 +35,8 @@ test: test-deps build demo-media
 	@ctest --test-dir $(BUILD) --output-on-failure
 
 bench: test-deps build demo-media
-	@bash scripts/bench/snapshot.sh
-	@bash scripts/bench/serve.sh
+	@PTZGRAB_BIN=$(BUILD)/cmd/ptzgrab bash scripts/bench/snapshot.sh
+	@PTZGRAB_BIN=$(BUILD)/cmd/ptzgrab bash scripts/bench/serve.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -2,10 +2,10 @@
 # ptzgrab snapshot against raw `ffmpeg -frames:v 1 -q:v 2`, same sources, same run.
 # Sources: a 1080p file, a 1080p25 RTSP stream and a low-bitrate RTSP stream (640x360, 10 fps,
 # GOP 1 s), all on loopback. Prints the median wall time of each and the ratio ptzgrab/ffmpeg.
-# usage: scripts/bench/snapshot.sh [RUNS]    (PTZGRAB=path/to/ptzgrab overrides the binary)
+# usage: scripts/bench/snapshot.sh [RUNS]    (PTZGRAB_BIN=path/to/ptzgrab overrides the binary)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-ptzgrab="${PTZGRAB:-$root/build/cmd/ptzgrab}"
+ptzgrab="${PTZGRAB_BIN:-$root/build/cmd/ptzgrab}"
 runs="${1:-9}"
 [[ -x "$ptzgrab" ]] || { echo "bench: build ptzgrab first (make build)" >&2; exit 1; }
 
