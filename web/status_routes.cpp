@@ -36,11 +36,13 @@ json::object source_json(const SourceConfig& s) {
 }
 
 // The HLS URL goes to the browser as it is, so one with credentials stays on the server.
+// A source that is itself an HLS stream plays live without an hls_url of its own.
 ViewSource view_source(const SourceConfig& s) {
-    ViewSource v{s.name, mask_credentials(s.grab.url), s.hls_url, {}};
-    if (s.hls_url.empty()) {
+    bool source_is_hls = classify_source(s.grab.url) == SourceKind::hls;
+    ViewSource v{s.name, mask_credentials(s.grab.url), s.hls_url.empty() && source_is_hls ? s.grab.url : s.hls_url, {}};
+    if (v.hls_url.empty()) {
         v.hls_note = "No live stream configured for this source (set hls_url in the config file).";
-    } else if (mask_credentials(s.hls_url) != s.hls_url) {
+    } else if (mask_credentials(v.hls_url) != v.hls_url) {
         v.hls_url.clear();
         v.hls_note = "The live stream's URL holds credentials, so it is not sent to the browser.";
     }

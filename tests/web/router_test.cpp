@@ -236,6 +236,15 @@ TEST_CASE("router: /stream/info and /stream/view never show a source's credentia
     CHECK(f.get("/stream/view?source=nope").result() == http::status::bad_request);
 }
 
+TEST_CASE("router: a source that is itself HLS plays live on the view page, unless its URL holds credentials") {
+    RouterFixture open_source({RouterFixture::source("hls", "http://cam.example/live/index.m3u8")});
+    CHECK(body(open_source.get("/stream/view")).find("http://cam.example/live/index.m3u8") != std::string::npos);
+    RouterFixture secret({RouterFixture::source("hls", "http://u:s3cretpw@cam.example/live/index.m3u8")});
+    std::string view = body(secret.get("/stream/view"));
+    CHECK(view.find("s3cretpw") == std::string::npos);
+    CHECK(view.find("credentials") != std::string::npos);
+}
+
 TEST_CASE("router: /metrics counts requests, grabs, failures by kind and the cache") {
     RouterFixture f;
     f.get("/stream/snapshot");
