@@ -5,7 +5,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 PORT ?= 8080
 
-.PHONY: all deps test-deps build demo-media run snapshot test bench clean
+.PHONY: all deps test-deps configure build build-all demo-media run snapshot test bench clean
 
 all: build
 
@@ -15,8 +15,14 @@ deps:
 test-deps:
 	@bash scripts/install-deps.sh --test
 
-build: deps
+configure: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
+
+# Only the program: `make run` does not wait for the test binaries.
+build: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target ptzgrab
+
+build-all: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
 # The demo source's live HLS clip for the view page (generated with ffmpeg, not committed).
@@ -31,7 +37,7 @@ run: build demo-media
 snapshot: build
 	@$(BUILD)/cmd/ptzgrab snapshot -o $(BUILD)/demo-snapshot.jpg
 
-test: test-deps build demo-media
+test: test-deps build-all demo-media
 	@ctest --test-dir $(BUILD) --output-on-failure
 
 bench: test-deps build demo-media
