@@ -2,7 +2,6 @@
 
 #include <pthread.h>
 
-#include <ctime>
 
 namespace ptzgrab::cli {
 
@@ -11,22 +10,20 @@ SignalStop::SignalStop() {
     sigaddset(&set_, SIGINT);
     sigaddset(&set_, SIGTERM);
     sigaddset(&set_, SIGHUP);
+    sigaddset(&set_, wake_signal);
     pthread_sigmask(SIG_BLOCK, &set_, &previous_);
-    waiter_ = std::jthread([this](std::stop_token done) {
-        const timespec tick{0, 100'000'000};
-        while (!done.stop_requested()) {
-            int sig = sigtimedwait(&set_, nullptr, &tick);
-            if (sig > 0) {
-                signal_ = sig;
-                stop_.request_stop();
-                return;
-            }
+    waiter_ = std::thread([this] {
+        int sig = 0;
+        while (sigwait(&set_, &sig) != 0) {
         }
+        if (sig == wake_signal) return;  // the destructor: nothing was received
+        signal_ = sig;
+        stop_.request_stop();
     });
 }
 
 SignalStop::~SignalStop() {
-    waiter_.request_stop();
+    if (signal_.load() == 0) pthread_kill(waiter_.native_handle(), wake_signal);
     waiter_.join();
     pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
 }

@@ -10,7 +10,7 @@ namespace ptzgrab::cli {
 
 class SignalStop {
 public:
-    SignalStop();   // blocks SIGINT, SIGTERM and SIGHUP for this process; a thread waits for them
+    SignalStop();   // blocks SIGINT, SIGTERM and SIGHUP; a thread waits for them
     ~SignalStop();  // restores the signal mask
     SignalStop(const SignalStop&) = delete;
     SignalStop& operator=(const SignalStop&) = delete;
@@ -22,7 +22,8 @@ private:
     sigset_t set_{}, previous_{};
     std::stop_source stop_;
     std::atomic<int> signal_{0};
-    std::jthread waiter_;
+    static constexpr int wake_signal = SIGUSR1;  // sent by the destructor to end the waiter
+    std::thread waiter_;
 };
 
 }  // namespace ptzgrab::cli

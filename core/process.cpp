@@ -128,7 +128,7 @@ private:
         while (!outcome.timed_out && !outcome.cancelled && child.running(ec)) {
             if (stop.stop_requested()) outcome.cancelled = true;
             else if (Clock::now() >= deadline) outcome.timed_out = true;
-            else std::this_thread::sleep_for(5ms);
+            else std::this_thread::sleep_for(1ms);
         }
         if (outcome.timed_out || outcome.cancelled) kill_group(child.id());
         child.wait(ec);
