@@ -19,6 +19,7 @@ struct GrabRequest {
     std::chrono::milliseconds timeout = default_grab_timeout;
     RtspTransport rtsp_transport = RtspTransport::tcp;  // TCP survives NAT and lossy Wi-Fi
     std::chrono::milliseconds warmup{0};  // skip the first frames: cameras that just woke up are dark
+    bool short_probe = true;  // live sources: start decoding after a short probe (see grab_request.cpp)
 };
 
 /// The protocols ffmpeg may open for a source of this kind; a playlist from the

@@ -55,7 +55,31 @@ Error classify_ffmpeg_failure(const ProcessOutcome& outcome, const GrabRequest& 
     return {ErrorKind::no_frame, "ffmpeg produced no frame from " + where, detail};
 }
 
+namespace {
+
+// ffmpeg's words when a short probe saw too little of the stream to know its size.
+bool probe_too_short(const ProcessOutcome& outcome) {
+    return outcome.exit_code != 0 && !outcome.timed_out &&
+           contains_any(outcome.stderr_tail, {"unspecified size", "Could not find codec parameters"});
+}
+
+}  // namespace
+
 Result<Frame> Grabber::grab(const GrabRequest& request, std::stop_token stop) const {
+    auto started = std::chrono::steady_clock::now();
+    bool probe_was_short = false;
+    auto first = grab_once(request, stop, probe_was_short);
+    if (first || !probe_was_short) return first;
+    // The stream needed ffmpeg's full probe: once more with it, inside what is left of the deadline.
+    GrabRequest full = request;
+    full.short_probe = false;
+    full.timeout -= std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    if (full.timeout <= std::chrono::milliseconds(0))
+        return make_error(ErrorKind::timeout, "no frame from " + mask_credentials(request.url) + " in time");
+    return grab_once(full, stop, probe_was_short);
+}
+
+Result<Frame> Grabber::grab_once(const GrabRequest& request, std::stop_token stop, bool& probe_was_short) const {
     if (!ffmpeg_.usable) return make_error(ErrorKind::ffmpeg_missing, ffmpeg_.problem);
     auto temp = TempDir::create();
     if (!temp) return std::unexpected(temp.error());
@@ -71,6 +95,7 @@ Result<Frame> Grabber::grab(const GrabRequest& request, std::stop_token stop) co
     }
     std::error_code ec;
     bool wrote = std::filesystem::file_size(output, ec) > 0 && !ec;
+    probe_was_short = request.short_probe && probe_too_short(*outcome);
     if (outcome->timed_out || outcome->cancelled || !wrote)
         return std::unexpected(classify_ffmpeg_failure(*outcome, request));
     auto frame = load_frame(output, Clock::now());

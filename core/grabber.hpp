@@ -19,6 +19,9 @@ public:
     const FfmpegInfo& ffmpeg() const { return ffmpeg_; }
 
 private:
+    /// `probe_was_short`: set when ffmpeg failed because the short probe saw too little.
+    Result<Frame> grab_once(const GrabRequest& request, std::stop_token stop, bool& probe_was_short) const;
+
     ProcessRunner& runner_;
     FfmpegInfo ffmpeg_;
 };

@@ -69,7 +69,8 @@ TEST_CASE("grab argv: network sources get ffmpeg's own socket timeout inside the
 }
 
 TEST_CASE("grab argv: live sources get short probing, files keep the defaults") {
-    CHECK_FALSE(value_of(argv_for({.url = "rtsp://cam/s"}), "-analyzeduration").empty());
+    CHECK(value_of(argv_for({.url = "rtsp://cam/s"}), "-probesize") == "32768");
+    CHECK(value_of(argv_for({.url = "rtsp://cam/s", .short_probe = false}), "-probesize").empty());
     CHECK(value_of(argv_for({.url = "/srv/clip.mp4"}), "-analyzeduration").empty());
 }
 

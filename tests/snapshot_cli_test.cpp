@@ -208,3 +208,25 @@ TEST_CASE("snapshot: SIGTERM mid-grab kills ffmpeg and removes the temp folder")
     CHECK(processes_with_arg(url).empty());
     CHECK(tmp.empty());
 }
+
+TEST_CASE("snapshot: a stream the short probe cannot size is grabbed again with ffmpeg's full probe") {
+    // The fault (a camera whose parameters come late) is injected by a wrapper in front of the
+    // real ffmpeg, which then grabs from a real RTSP server.
+    RtspSource rtsp;
+    ScratchDir dir;
+    auto wrapper = write_script(dir / "ffmpeg",
+                                "echo \"$*\" >> '" + (dir / "starts.log").string() + "'\n"
+                                "case \"$*\" in *'-probesize 32768'*)\n"
+                                "  echo 'Could not find codec parameters for stream 0 (Video: h264, none): unspecified size' >&2; exit 1;;\n"
+                                "esac\nexec ffmpeg \"$@\"");
+    auto r = run_ptzgrab({"snapshot", "--ffmpeg", wrapper.string(), "--url", rtsp.url(), "-o", (dir / "o.jpg").string()});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    decoded(dir / "o.jpg");
+    std::ifstream log(dir / "starts.log");
+    std::vector<std::string> starts;
+    for (std::string line; std::getline(log, line);) starts.push_back(line);
+    REQUIRE(starts.size() == 2);
+    CHECK(starts[0].find("-probesize 32768") != std::string::npos);
+    CHECK(starts[1].find("-probesize") == std::string::npos);
+}
