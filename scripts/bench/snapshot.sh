@@ -6,7 +6,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ptzgrab="${PTZGRAB_BIN:-$root/build/cmd/ptzgrab}"
-runs="${1:-9}"
+runs="${1:-11}"
 [[ -x "$ptzgrab" ]] || { echo "bench: build ptzgrab first (make build)" >&2; exit 1; }
 
 work="$(mktemp -d /tmp/ptzgrab-bench-XXXXXX)"
@@ -31,18 +31,16 @@ start_rtsp() {  # var width height fps bitrate_kbps: starts a server, sets var t
   printf -v "$var" 'rtsp://127.0.0.1:%s/stream' "$port"
 }
 
-# Median wall time in ms of a command run $runs times; fails loudly if the command fails.
-median_ms() {
-  local times=()
-  for _ in $(seq "$runs"); do
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null 2>"$work/err" || { echo "bench: failed: $*" >&2; cat "$work/err" >&2; exit 1; }
-    end=$(date +%s%N)
-    times+=($(( (end - start) / 1000000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'
+# One timed run of a command, in ms; fails loudly if the command fails.
+time_ms() {
+  local start end
+  start=$(date +%s%N)
+  "$@" >/dev/null 2>"$work/err" || { echo "bench: failed: $*" >&2; cat "$work/err" >&2; exit 1; }
+  end=$(date +%s%N)
+  echo $(( (end - start) / 1000000 ))
 }
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
 
 echo "making the 1080p test file..."
 ffmpeg -hide_banner -loglevel error -nostdin -y -f lavfi -i testsrc2=size=1920x1080:rate=25 -t 10 \
@@ -53,12 +51,22 @@ start_rtsp rtsp_low 640 360 10 300
 sleep 2  # let the encoders settle, as a camera that has been running would be
 
 printf '\n%-28s %12s %12s %8s\n' "source ($runs runs, median)" "ffmpeg ms" "ptzgrab ms" "ratio"
+# Runs raw ffmpeg and ptzgrab alternately, so load that comes and goes hits both alike. Between
+# runs a random pause (0-1 s): back-to-back grabs of a live stream lock onto its keyframe
+# cadence and would all wait the same part of a GOP.
 bench() {  # label url [ffmpeg input options...]
   local label="$1" url="$2"; shift 2
-  local raw ours
-  raw=$(median_ms ffmpeg -hide_banner -loglevel error -nostdin -y "$@" -i "$url" -frames:v 1 -q:v 2 "$work/raw.jpg")
-  ours=$(median_ms "$ptzgrab" snapshot -q --url "$url" -o "$work/ours.jpg")
-  printf '%-28s %12s %12s %8s\n' "$label" "$raw" "$ours" "$(awk -v a="$ours" -v b="$raw" 'BEGIN {printf "%.2f", a/b}')"
+  local raw=() ours=()
+  for _ in $(seq "$runs"); do
+    raw+=("$(time_ms ffmpeg -hide_banner -loglevel error -nostdin -y "$@" -i "$url" -frames:v 1 -q:v 2 "$work/raw.jpg")")
+    sleep "0.$((RANDOM % 10))"
+    ours+=("$(time_ms "$ptzgrab" snapshot -q --url "$url" -o "$work/ours.jpg")")
+    sleep "0.$((RANDOM % 10))"
+  done
+  local r o
+  r=$(printf '%s\n' "${raw[@]}" | median)
+  o=$(printf '%s\n' "${ours[@]}" | median)
+  printf '%-28s %12s %12s %8s\n' "$label" "$r" "$o" "$(awk -v a="$o" -v b="$r" 'BEGIN {printf "%.2f", a/b}')"
 }
 bench "file 1920x1080" "$work/clip1080.mp4"
 bench "rtsp 1920x1080 25fps" "$rtsp_hd" -rtsp_transport tcp
