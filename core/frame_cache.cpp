@@ -16,6 +16,7 @@ using std::chrono::milliseconds;
 struct Slot {
     const SourceConfig* config = nullptr;
     std::optional<Snapshot> held;                  // the last good frame
+    FrameCache::Clock::time_point held_since;      // when it was grabbed, by the steady clock
     std::optional<Error> last_error;
     FrameCache::Clock::time_point last_error_at;
     bool in_flight = false;
@@ -50,13 +51,20 @@ struct FrameCache::Impl {
         for (const SourceConfig& config : configs) slots[config.name].config = &config;
     }
 
-    milliseconds age_of(const Snapshot& s) const { return duration_cast<milliseconds>(now() - s.frame.grabbed_at); }
+    milliseconds age_of(const Slot& slot) const { return duration_cast<milliseconds>(now() - slot.held_since); }
+
+    // With the lock held: the held frame as an answer, its age as of now.
+    Snapshot held_answer(const Slot& slot) const {
+        Snapshot s = *slot.held;
+        s.age = age_of(slot);
+        return s;
+    }
 
     // With the lock held: an answer from memory, or nothing when a grab is needed.
     std::optional<Result<Snapshot>> answer_from_memory(Slot& slot) {
         milliseconds max_age = slot.config->max_age;
-        if (slot.held && age_of(*slot.held) < max_age && !slot.last_error) {
-            Snapshot s = *slot.held;
+        if (slot.held && age_of(slot) < max_age && !slot.last_error) {
+            Snapshot s = held_answer(slot);
             s.from_cache = true;
             return s;
         }
@@ -72,8 +80,8 @@ struct FrameCache::Impl {
 
     // With the lock held: the last good frame marked stale, if young enough; else the error.
     Result<Snapshot> stale_or_error(const Slot& slot) const {
-        if (slot.held && age_of(*slot.held) <= stale_limit) {
-            Snapshot s = *slot.held;
+        if (slot.held && age_of(slot) <= stale_limit) {
+            Snapshot s = held_answer(slot);
             s.stale = true;
             s.refresh_error = slot.last_error;
             return s;
@@ -106,6 +114,7 @@ struct FrameCache::Impl {
             waiters.swap(slot.waiters);
             if (result) {
                 slot.held = *result;
+                slot.held_since = now();
                 slot.last_error.reset();
                 notify = listener;
             } else if (result.error().kind != ErrorKind::cancelled) {
@@ -186,7 +195,7 @@ std::vector<CacheStats> FrameCache::stats() const {
         CacheStats s;
         s.name = config.name;
         s.has_frame = slot.held.has_value();
-        if (slot.held) s.age = impl_->age_of(*slot.held);
+        if (slot.held) s.age = impl_->age_of(slot);
         s.max_age = config.max_age;
         s.hits = slot.hits;
         s.misses = slot.misses;

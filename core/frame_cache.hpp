@@ -30,6 +30,7 @@ struct Snapshot {
     bool from_cache = false;                            // no grab was started or joined for this request
     bool stale = false;                                 // the last refresh failed; this frame is older than max_age
     std::optional<Error> refresh_error;                 // why, when stale
+    std::chrono::milliseconds age{0};                   // of the frame when answered (steady clock)
 };
 
 struct CacheStats {
@@ -48,7 +49,8 @@ public:
     using GrabFunction = std::function<Result<Frame>(const GrabRequest&, std::stop_token)>;
     using Callback = std::function<void(Result<Snapshot>)>;
     using FrameListener = std::function<void(const SourceConfig&, const Snapshot&)>;
-    using Clock = std::chrono::system_clock;
+    /// Expiry runs on the steady clock: a wall clock stepped by NTP must not freeze or flush frames.
+    using Clock = std::chrono::steady_clock;
 
     /// `stale_limit`: how old a last good frame may be and still stand in for a failed refresh.
     /// `grab_threads`: how many ffmpeg runs may go at once across all sources.

@@ -39,7 +39,7 @@ Response frame_answer(const ServerContext& ctx, const std::string& url, const Sn
         body = body_from(snapshot.jpeg);
     }
     auto res = jpeg_response(http::status::ok, std::move(body));
-    set_frame_headers(res, snapshot, ctx.now());
+    set_frame_headers(res, snapshot);
     return res;
 }
 

@@ -72,8 +72,8 @@ std::string rfc3339_utc(std::chrono::system_clock::time_point when) {
     return text;
 }
 
-void set_frame_headers(Response& res, const Snapshot& snapshot, std::chrono::system_clock::time_point now) {
-    auto age = std::chrono::duration_cast<std::chrono::milliseconds>(now - snapshot.frame.grabbed_at);
+void set_frame_headers(Response& res, const Snapshot& snapshot) {
+    auto age = snapshot.age;
     res.set("X-Frame-Grabbed-At", rfc3339_utc(snapshot.frame.grabbed_at));
     res.set("X-Frame-Age-Ms", std::to_string(std::max<int64_t>(0, age.count())));
     res.set("X-Cache", snapshot.stale ? "stale" : snapshot.from_cache ? "hit" : "miss");

@@ -25,7 +25,7 @@ std::string rfc3339_utc(std::chrono::system_clock::time_point when);
 
 /// X-Frame-Grabbed-At, X-Frame-Age-Ms, X-Cache, X-Source-Status, X-Grab-Error and Cache-Control
 /// for an answer built from `snapshot`. The view page reads these names.
-void set_frame_headers(Response& response, const Snapshot& snapshot, std::chrono::system_clock::time_point now);
+void set_frame_headers(Response& response, const Snapshot& snapshot);
 /// The same headers for a diagnostic card (no frame): offline, a miss, and the error's kind.
 void set_card_headers(Response& response, const Error& error);
 

@@ -25,7 +25,7 @@ RouterFixture::RouterFixture(std::vector<SourceConfig> sources, std::string toke
     : now_(system_clock::now()),
       cache(or_default(std::move(sources)),
             web::instrument([this](const GrabRequest& r, std::stop_token) { return fake_grab(r); }, metrics),
-            minutes(5), 2, [this] { return now(); }),
+            minutes(5), 2, [this] { return steady_now(); }),
       context{cache, metrics, nullptr, FfmpegInfo{true, "/usr/bin/ffmpeg", "5.1", ""}, "static",
               [] { return std::filesystem::path("static"); }, std::move(assets), std::move(token)},
       router(context) {
@@ -62,6 +62,12 @@ Result<Frame> RouterFixture::fake_grab(const GrabRequest& request) {
 system_clock::time_point RouterFixture::now() const {
     std::lock_guard lock(mutex_);
     return now_;
+}
+
+// The cache's steady clock, moved by advance() together with the wall clock.
+std::chrono::steady_clock::time_point RouterFixture::steady_now() const {
+    std::lock_guard lock(mutex_);
+    return steady_start_ + (now_ - wall_start_);
 }
 
 void RouterFixture::fail_with(std::optional<ErrorKind> kind) {

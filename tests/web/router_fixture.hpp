@@ -36,6 +36,8 @@ public:
     mutable std::mutex mutex_;
     // mutex_ protects the following state.
     std::chrono::system_clock::time_point now_;
+    const std::chrono::system_clock::time_point wall_start_ = now_;
+    const std::chrono::steady_clock::time_point steady_start_ = std::chrono::steady_clock::now();
     std::optional<ErrorKind> failure_;
     std::vector<std::string> log_;
 
@@ -49,6 +51,7 @@ public:
 private:
     Result<Frame> fake_grab(const GrabRequest& request);
     std::chrono::system_clock::time_point now() const;
+    std::chrono::steady_clock::time_point steady_now() const;
 };
 
 }  // namespace ptzgrab::testing
