@@ -24,6 +24,7 @@ gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
 import argparse
 import base64
 import ipaddress
+import random
 import re
 import signal
 import socket
@@ -175,6 +176,14 @@ def main(argv=None):
     factory.set_shared(True)
     # Unicast only (no multicast).
     factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP | GstRtsp.RTSPLowerTrans.UDP)
+    # RTP/RTCP UDP sockets (UDP transport) would otherwise bind 0.0.0.0 and
+    # [::]; a unicast pool on the bind address keeps them on loopback.  A
+    # random window lets parallel test servers coexist (busy ports are
+    # skipped by gst-rtsp-server).
+    base = 30000 + 2 * random.randrange(15000 - 256)
+    pool = GstRtspServer.RTSPAddressPool()
+    pool.add_range(a.bind, a.bind, base, base + 511, 0)
+    factory.set_address_pool(pool)
     # Makes the media report "not seekable", so the "Range: npt=0.000-" that
     # FFmpeg sends with PLAY no longer triggers a flushing seek that restarts
     # the shared live pipeline (fresh IDR, frame 0) for every client joining.
