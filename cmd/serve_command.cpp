@@ -1,5 +1,8 @@
 #include "serve_command.hpp"
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -102,6 +105,8 @@ int serve_sources(const ServeOptions& o, std::vector<SourceConfig> sources) {
     web::ServerContext context{*cache, metrics, adhoc.get(), grabber.ffmpeg(), o.static_dir,
                                [&store] { return store.directory(); },
                                o.assets_dir.empty() ? PTZGRAB_ASSETS_DIR : o.assets_dir, token_of(o)};
+    boost::asio::thread_pool render_pool(2);  // variants are rendered here, never on an io thread
+    context.offload = [&render_pool](std::function<void()> work) { boost::asio::post(render_pool, std::move(work)); };
     web::Router router(context);
     auto port = server.listen();
     if (!port) {
@@ -118,6 +123,7 @@ int serve_sources(const ServeOptions& o, std::vector<SourceConfig> sources) {
     // Grab threads may still be answering through the router: join them while it exists.
     adhoc.reset();
     cache.reset();
+    render_pool.join();
     return exit_ok;
 }
 

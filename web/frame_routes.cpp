@@ -81,7 +81,11 @@ void serve_snapshot(ServerContext& ctx, const Target& target, const Reply& reply
     if (!source) return reply(text_response(http::status::bad_request, "unknown source: " + params->source.substr(0, 100)));
     ctx.cache.get(source->name, params->force_refresh,
                   [&ctx, source, params = *params, reply](Result<Snapshot> result) {
-                      reply(snapshot_answer(ctx, *source, params, result));
+                      if (!result || !params.is_variant()) return reply(snapshot_answer(ctx, *source, params, result));
+                      // A cache hit answers on the io thread: a resize or re-encode must not run there.
+                      ctx.offload([&ctx, source, params, reply, result = std::move(result)] {
+                          reply(snapshot_answer(ctx, *source, params, result));
+                      });
                   });
 }
 

@@ -26,6 +26,8 @@ struct ServerContext {
     LogSink log = stderr_log_sink();
     std::function<int()> running_ffmpeg = running_child_processes;
     std::function<std::chrono::system_clock::time_point()> now = std::chrono::system_clock::now;
+    /// Runs CPU-heavy work (resized and re-encoded variants) off the io threads; inline by default.
+    std::function<void(std::function<void()>)> offload = [](std::function<void()> work) { work(); };
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
