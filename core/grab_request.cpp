@@ -23,6 +23,9 @@ void add_input_options(std::vector<std::string>& argv, SourceKind kind, const Gr
                                  "-timeout", socket_timeout_us(request.timeout)});
         break;
     case SourceKind::hls:
+        // The newest segment, not the third from the end: a frame 2-3 s fresher, at the same cost.
+        argv.insert(argv.end(), {"-rw_timeout", socket_timeout_us(request.timeout), "-live_start_index", "-1"});
+        break;
     case SourceKind::http:
         argv.insert(argv.end(), {"-rw_timeout", socket_timeout_us(request.timeout)});
         break;

@@ -79,6 +79,11 @@ TEST_CASE("grab argv: one decoder thread, so the first picture is not held back 
     CHECK(value_of(argv_for({.url = "/srv/clip.mp4"}), "-threads") == "1");
 }
 
+TEST_CASE("grab argv: a live HLS grab starts at the newest segment") {
+    CHECK(value_of(argv_for({.url = "https://cam/live.m3u8"}), "-live_start_index") == "-1");
+    CHECK(value_of(argv_for({.url = "http://cam/v.mjpg"}), "-live_start_index").empty());
+}
+
 TEST_CASE("grab argv: warm-up skips seconds of the stream") {
     CHECK(value_of(argv_for({.url = "rtsp://cam/s", .warmup = 1500ms}), "-ss") == "1.500");
     CHECK(value_of(argv_for({.url = "rtsp://cam/s"}), "-ss").empty());
