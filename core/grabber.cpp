@@ -20,6 +20,12 @@ std::string seconds_text(std::chrono::milliseconds ms) {
     return text;
 }
 
+// ffmpeg's words when a short probe saw too little of the stream to know its size.
+bool probe_too_short(const ProcessOutcome& outcome) {
+    return outcome.exit_code != 0 && !outcome.timed_out &&
+           contains_any(outcome.stderr_tail, {"unspecified size", "Could not find codec parameters"});
+}
+
 }  // namespace
 
 std::string last_stderr_line(const std::string& stderr_tail, const std::string& url) {
@@ -54,16 +60,6 @@ Error classify_ffmpeg_failure(const ProcessOutcome& outcome, const GrabRequest& 
                                          " (exit " + std::to_string(outcome.exit_code) + ")", detail};
     return {ErrorKind::no_frame, "ffmpeg produced no frame from " + where, detail};
 }
-
-namespace {
-
-// ffmpeg's words when a short probe saw too little of the stream to know its size.
-bool probe_too_short(const ProcessOutcome& outcome) {
-    return outcome.exit_code != 0 && !outcome.timed_out &&
-           contains_any(outcome.stderr_tail, {"unspecified size", "Could not find codec parameters"});
-}
-
-}  // namespace
 
 Result<Frame> Grabber::grab(const GrabRequest& request, std::stop_token stop) const {
     auto started = std::chrono::steady_clock::now();

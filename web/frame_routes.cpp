@@ -67,10 +67,19 @@ void serve_adhoc(ServerContext& ctx, const SnapshotParams& params, const Reply& 
 
 }  // namespace
 
+namespace {
+
+// The named source; the first one when no name is given; nullptr for an unknown name.
+const SourceConfig* source_named(const ServerContext& ctx, const std::string& name) {
+    if (name.empty()) return ctx.cache.sources().empty() ? nullptr : &ctx.cache.sources().front();
+    return ctx.cache.find(name);
+}
+
+}  // namespace
+
 const SourceConfig* pick_source(const ServerContext& ctx, const Target& target) {
     const std::string* name = target.find("source");
-    if (!name || name->empty()) return ctx.cache.sources().empty() ? nullptr : &ctx.cache.sources().front();
-    return ctx.cache.find(*name);
+    return source_named(ctx, name ? *name : std::string());
 }
 
 void serve_snapshot(ServerContext& ctx, const Target& target, const Reply& reply) {
@@ -90,8 +99,7 @@ void serve_snapshot(ServerContext& ctx, const Target& target, const Reply& reply
 }
 
 void serve_latest(ServerContext& ctx, const std::string& name, const Reply& reply) {
-    const SourceConfig* source = name.empty() ? (ctx.cache.sources().empty() ? nullptr : &ctx.cache.sources().front())
-                                              : ctx.cache.find(name);
+    const SourceConfig* source = source_named(ctx, name);
     if (!source) return reply(text_response(http::status::not_found, "no such source"));
     // Through the cache like a snapshot: inside max age its prepared buffer as it is; past it a
     // shared refresh, so a dashboard polling only /latest.jpg never sees a frozen or falsely live frame.
