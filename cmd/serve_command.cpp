@@ -75,6 +75,9 @@ CLI::App* setup_serve(CLI::App& app, ServeOptions& o) {
     cmd->add_option("--token", o.token, "Require this token (Bearer or ?token=) on all but /healthz (or $PTZGRAB_TOKEN)");
     cmd->add_flag("--allow-any-url", o.allow_any_url, "Allow ?url= with rtsp/http(s) URLs (never files)");
     cmd->add_option("--ffmpeg", o.ffmpeg, "Path to ffmpeg (default: $PTZGRAB_FFMPEG, then PATH)");
+    cmd->add_option("--frame-memory-mb", o.frame_memory_mb,
+                    "Memory for held frames across all sources; past it the least recently asked-for are dropped")
+        ->check(CLI::Range(16, 1 << 20))->capture_default_str();
     cmd->add_option("--threads", o.threads, "HTTP io threads")->check(CLI::Range(1, 64))->capture_default_str();
     return cmd;
 }
@@ -99,6 +102,7 @@ int serve_sources(const ServeOptions& o, std::vector<SourceConfig> sources) {
     auto cache = std::make_unique<FrameCache>(std::move(sources), web::instrument(grab, metrics),
                                               duration_cast<milliseconds>(duration<double>(o.stale_limit_s)));
     cache->set_frame_listener(frame_listener(store, default_source));
+    cache->set_memory_budget(static_cast<size_t>(o.frame_memory_mb) * 1024 * 1024);
     std::unique_ptr<web::AdhocGrabs> adhoc;
     if (o.allow_any_url) adhoc = std::make_unique<web::AdhocGrabs>(web::instrument(grab, metrics));
 

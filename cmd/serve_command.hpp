@@ -13,6 +13,7 @@ struct ServeOptions {
     std::string static_dir = "static";  // latest.jpg and NAME/latest.jpg, relative to the working directory
     std::string assets_dir;             // default: PTZGRAB_ASSETS_DIR (the source tree's assets/)
     double max_age_s = 5;
+    int frame_memory_mb = 512;  // held frames across all sources (FrameCache's budget)
     double stale_limit_s = 300;
     std::string token;  // default: $PTZGRAB_TOKEN
     bool allow_any_url = false;

@@ -62,6 +62,12 @@ std::vector<uint8_t> draw_card(CardSize size, const cv::Scalar& background, cons
     return bytes ? std::move(*bytes) : std::vector<uint8_t>{};
 }
 
+std::string advice_for(ErrorKind kind) {
+    if (kind == ErrorKind::io_error) return "Check free space and permissions of the temp folder ($TMPDIR, /tmp).";
+    if (kind == ErrorKind::bad_image) return "The camera sent a picture that is not a sane JPEG.";
+    return "Check the URL, the network path to the camera, or raise --timeout.";
+}
+
 const cv::Scalar white(255, 255, 255), grey(190, 190, 190), amber(60, 190, 255);
 
 }  // namespace
@@ -85,7 +91,7 @@ std::vector<uint8_t> diagnostic_card(const std::string& masked_url, const Error&
     };
     if (!error.detail.empty()) lines.push_back({"ffmpeg: " + error.detail, 0.65, grey});
     lines.push_back({"Time: " + format_timestamp(when, "%Y-%m-%d %H:%M:%S %Z", false), 0.75, white});
-    lines.push_back({"Check the URL, the network path to the camera, or raise --timeout.", 0.65, grey});
+    lines.push_back({advice_for(error.kind), 0.65, grey});
     return draw_card(size, cv::Scalar(40, 30, 70), lines);
 }
 

@@ -14,7 +14,7 @@ namespace {
 Result<Frame> check_decoded(cv::Mat image, std::chrono::system_clock::time_point grabbed_at) {
     if (image.empty()) return make_error(ErrorKind::bad_image, "the frame is empty");
     if (image.cols < min_frame_side_px || image.rows < min_frame_side_px || image.cols > max_frame_side_px ||
-        image.rows > max_frame_side_px) {
+        image.rows > max_frame_side_px || int64_t{image.cols} * image.rows > max_frame_pixels) {
         return make_error(ErrorKind::bad_image, "implausible frame size " + std::to_string(image.cols) + "x" +
                                                     std::to_string(image.rows));
     }
@@ -76,7 +76,8 @@ Result<Frame> render_frame(const Frame& frame, const RenderOptions& options) {
     try {
         const cv::Mat& source = frame.pixels->bgr;
         cv::Size size = target_size(source.size(), options.width, options.height);
-        if (size.width > max_render_side_px || size.height > max_render_side_px)
+        bool resized = size != source.size();
+        if (resized && (size.width > max_render_side_px || size.height > max_render_side_px))
             return make_error(ErrorKind::invalid_input, "the resized frame would exceed " +
                                                             std::to_string(max_render_side_px) + " px a side");
         cv::Mat out;

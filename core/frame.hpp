@@ -21,10 +21,13 @@ struct Frame {
     std::chrono::system_clock::time_point grabbed_at;
 };
 
-/// The sanity bounds a picture must meet to count as a frame.
+/// The sanity bounds a picture must meet to count as a frame. Panoramic (5120x1440, 32:9) and
+/// 8K (7680x4320) cameras fit; the pixel cap bounds one frame's memory (64 MP: 192 MB decoded).
 constexpr int min_frame_side_px = 16;
 constexpr int max_frame_side_px = 16384;
-/// The largest side a rendered variant may ask for: one request must not cost gigabytes.
+constexpr int64_t max_frame_pixels = int64_t{64} * 1024 * 1024;
+/// The largest side a *requested* variant may have: one request must not cost gigabytes.
+/// The source's own size is never capped by it.
 constexpr int max_render_side_px = 4096;
 
 /// Loads what ffmpeg wrote and checks that it is a real picture of a sane size.

@@ -21,7 +21,8 @@ struct Slot {
     FrameCache::Clock::time_point last_error_at;
     bool in_flight = false;
     std::vector<FrameCache::Callback> waiters;     // requests sharing the grab in flight
-    uint64_t hits = 0, misses = 0, grabs = 0, failures = 0;
+    uint64_t hits = 0, misses = 0, grabs = 0, failures = 0, evictions = 0;
+    FrameCache::Clock::time_point last_asked;      // for the memory budget: least recently asked goes first
 };
 
 size_t bytes_of(const Snapshot& s) {
@@ -42,6 +43,7 @@ struct FrameCache::Impl {
     // mutex protects the following state.
     std::map<std::string, Slot> slots;
     FrameListener listener;
+    size_t memory_budget = default_frame_memory_budget_bytes;
     bool shut_down = false;
 
     Impl(std::vector<SourceConfig> c, GrabFunction g, milliseconds stale, int threads,
@@ -89,6 +91,23 @@ struct FrameCache::Impl {
         return std::unexpected(*slot.last_error);
     }
 
+    // With the lock held: drops the least recently asked-for frames until the held bytes fit the
+    // budget. `keep` (the frame just grabbed) is never dropped.
+    void enforce_memory_budget(const Slot& keep) {
+        for (;;) {
+            size_t total = 0;
+            Slot* oldest = nullptr;
+            for (auto& [name, slot] : slots) {
+                if (!slot.held) continue;
+                total += bytes_of(*slot.held);
+                if (&slot != &keep && (!oldest || slot.last_asked < oldest->last_asked)) oldest = &slot;
+            }
+            if (total <= memory_budget || !oldest) return;
+            oldest->held.reset();
+            ++oldest->evictions;
+        }
+    }
+
     void run_grab(Slot& slot) {
         const SourceConfig& config = *slot.config;
         Result<Frame> frame = std::unexpected(Error{ErrorKind::io_error, "the grab failed", {}});
@@ -116,6 +135,7 @@ struct FrameCache::Impl {
                 slot.held = *result;
                 slot.held_since = now();
                 slot.last_error.reset();
+                enforce_memory_budget(slot);
                 notify = listener;
             } else if (result.error().kind != ErrorKind::cancelled) {
                 ++slot.failures;
@@ -150,6 +170,7 @@ void FrameCache::get(const std::string& source, bool force_refresh, Callback don
             answer = std::unexpected(Error{ErrorKind::invalid_input, "unknown source: " + source, {}});
         } else {
             Slot& slot = it->second;
+            slot.last_asked = impl_->now();
             if (!force_refresh && !slot.in_flight) answer = impl_->answer_from_memory(slot);
             if (answer) {
                 ++slot.hits;
@@ -204,6 +225,7 @@ std::vector<CacheStats> FrameCache::stats() const {
         s.last_error = slot.last_error;
         s.bytes_held = slot.held ? bytes_of(*slot.held) : 0;
         s.grab_in_flight = slot.in_flight;
+        s.evictions = slot.evictions;
         out.push_back(std::move(s));
     }
     return out;
@@ -220,6 +242,11 @@ const SourceConfig* FrameCache::find(const std::string& name) const {
 void FrameCache::set_frame_listener(FrameListener listener) {
     std::lock_guard lock(impl_->mutex);
     impl_->listener = std::move(listener);
+}
+
+void FrameCache::set_memory_budget(size_t bytes) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->memory_budget = bytes;
 }
 
 void FrameCache::shutdown() {

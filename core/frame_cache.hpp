@@ -42,7 +42,12 @@ struct CacheStats {
     std::optional<Error> last_error;                    // messages are masked already
     size_t bytes_held = 0;                              // decoded + encoded bytes of the held frame
     bool grab_in_flight = false;
+    uint64_t evictions = 0;                             // frames dropped to stay inside the memory budget
 };
+
+/// What held frames (decoded pixels plus the prepared JPEG) may take across all sources.
+/// A 1080p frame holds about 6.6 MB, a 4K one 26 MB: 512 MiB is ~75 1080p or ~19 4K sources.
+constexpr size_t default_frame_memory_budget_bytes = size_t{512} * 1024 * 1024;
 
 class FrameCache {
 public:
@@ -74,6 +79,9 @@ public:
     const SourceConfig* find(const std::string& name) const;  // nullptr if unknown
     /// Called after every good grab, outside the cache's lock (the disk writer hooks in here).
     void set_frame_listener(FrameListener listener);
+    /// Past the budget the least recently asked-for frames are dropped (a later request grabs anew);
+    /// the newest frame is always kept, even alone over the budget.
+    void set_memory_budget(size_t bytes);
     /// Cancels grabs in flight; later get() calls fail with ErrorKind::cancelled.
     void shutdown();
 

@@ -45,6 +45,9 @@ Error classify_ffmpeg_failure(const ProcessOutcome& outcome, const GrabRequest& 
     if (outcome.timed_out)
         return {ErrorKind::timeout, "no frame from " + where + " within " + seconds_text(request.timeout), detail};
     const std::string& err = outcome.stderr_tail;
+    // ffmpeg could not write its frame into ptzgrab's temp folder: local trouble, not the camera's.
+    if (contains_any(err, {"No space left on device", "Disk quota exceeded", "Read-only file system"}))
+        return {ErrorKind::io_error, "cannot write the frame for " + where + " into the temp folder", detail};
     // ffmpeg's socket timeout often surfaces as "Invalid data found": judge by the clock.
     bool hit_socket_timeout = is_network(classify_source(request.url)) && outcome.exit_code != 0 &&
                               outcome.elapsed >= socket_timeout(request.timeout) * 9 / 10;

@@ -17,6 +17,17 @@ using Handle = std::unique_ptr<void, HandleCloser>;
 
 }  // namespace
 
+Result<void> check_claimed_size(int width, int height, size_t encoded_bytes) {
+    std::string size = std::to_string(width) + "x" + std::to_string(height);
+    if (width < min_frame_side_px || height < min_frame_side_px || width > max_frame_side_px ||
+        height > max_frame_side_px || int64_t{width} * height > max_frame_pixels)
+        return make_error(ErrorKind::bad_image, "implausible frame size " + size);
+    if (static_cast<int64_t>(encoded_bytes) < int64_t{width} * height / min_pixels_per_byte_divisor)
+        return make_error(ErrorKind::bad_image, "a " + std::to_string(encoded_bytes) + "-byte JPEG cannot hold " +
+                                                    size + " pixels (a decompression bomb?)");
+    return {};
+}
+
 Result<cv::Mat> decode_jpeg(std::span<const uint8_t> jpeg) {
     if (jpeg.size() < 4 || jpeg[0] != 0xFF || jpeg[1] != 0xD8)
         return make_error(ErrorKind::bad_image, "not a JPEG image");
@@ -25,14 +36,10 @@ Result<cv::Mat> decode_jpeg(std::span<const uint8_t> jpeg) {
     int width = 0, height = 0, subsampling = 0, colorspace = 0;
     if (tjDecompressHeader3(handle.get(), jpeg.data(), jpeg.size(), &width, &height, &subsampling, &colorspace) != 0)
         return make_error(ErrorKind::bad_image, "broken JPEG header", tjGetErrorStr2(handle.get()));
-    // Checked before the allocation: a hostile header must not ask for gigabytes.
-    if (width < min_frame_side_px || height < min_frame_side_px || width > max_frame_side_px ||
-        height > max_frame_side_px)
-        return make_error(ErrorKind::bad_image,
-                          "implausible frame size " + std::to_string(width) + "x" + std::to_string(height));
+    if (auto size_ok = check_claimed_size(width, height, jpeg.size()); !size_ok) return std::unexpected(size_ok.error());
     cv::Mat bgr(height, width, CV_8UC3);
     if (tjDecompress2(handle.get(), jpeg.data(), jpeg.size(), bgr.data, width, static_cast<int>(bgr.step), height,
-                      TJPF_BGR, TJFLAG_ACCURATEDCT) != 0 &&
+                      TJPF_BGR, TJFLAG_ACCURATEDCT | TJFLAG_LIMITSCANS) != 0 &&
         tjGetErrorCode(handle.get()) == TJERR_FATAL)
         return make_error(ErrorKind::bad_image, "broken JPEG data", tjGetErrorStr2(handle.get()));
     return bgr;

@@ -7,8 +7,6 @@
 #include <cstdlib>
 #include <utility>
 
-#include "atomic_file.hpp"
-
 namespace ptzgrab {
 namespace {
 
@@ -25,16 +23,9 @@ bool is_own_directory(const fs::path& dir) {
     return ::lstat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == ::geteuid();
 }
 
-Result<void> write_into(const fs::path& dir, const std::string& source, bool is_default,
-                        std::span<const uint8_t> jpeg) {
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) return make_error(ErrorKind::io_error, "cannot create " + dir.string(), ec.message());
-    if (!is_own_directory(dir) && dir.string().starts_with(fs::temp_directory_path(ec).string()))
-        return make_error(ErrorKind::io_error, dir.string() + " belongs to another user");
-    if (auto r = write_file_atomically(dir / source / "latest.jpg", jpeg); !r) return r;
-    if (is_default) return write_file_atomically(dir / "latest.jpg", jpeg);
-    return {};
+std::vector<fs::path> with_preferred_first(fs::path preferred, std::vector<fs::path> fallbacks) {
+    fallbacks.insert(fallbacks.begin(), std::move(preferred));
+    return fallbacks;
 }
 
 }  // namespace
@@ -49,41 +40,78 @@ std::vector<fs::path> fallback_directories() {
     return dirs;
 }
 
-LatestFrameStore::LatestFrameStore(fs::path preferred, std::vector<fs::path> fallbacks) {
-    candidates_.push_back(std::move(preferred));
-    for (auto& dir : fallbacks) candidates_.push_back(std::move(dir));
+LatestFrameStore::LatestFrameStore(fs::path preferred, std::vector<fs::path> fallbacks, LatestFrameStoreOptions options)
+    : options_(std::move(options)), candidates_(with_preferred_first(std::move(preferred), std::move(fallbacks))) {}
+
+Result<void> LatestFrameStore::write_into(const fs::path& dir, const std::string& source, bool is_default,
+                                          std::span<const uint8_t> jpeg) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return make_error(ErrorKind::io_error, "cannot create " + dir.string(), ec.message());
+    if (!is_own_directory(dir) && dir.string().starts_with(fs::temp_directory_path(ec).string()))
+        return make_error(ErrorKind::io_error, dir.string() + " belongs to another user");
+    std::vector<fs::path> files = {fs::path(source) / "latest.jpg"};
+    if (is_default) files.emplace_back("latest.jpg");
+    for (const fs::path& file : files)
+        if (auto r = options_.write_file(dir / file, jpeg); !r) return r;
+    return {};
+}
+
+// With write_mutex_ held: makes candidates_[index] the folder in use. The frames written in the
+// folder left behind are removed (unlink works on a full disk), so readers there see no stale picture.
+std::string LatestFrameStore::move_to(size_t index, const std::string& failures) {
+    std::string note = "latest frames go to " + candidates_[index].string();
+    if (!failures.empty()) note += " (" + failures + ")";
+    if (index == current_) return note;
+    std::error_code ec;
+    size_t removed = 0;
+    for (const fs::path& file : written_here_) removed += fs::remove(candidates_[current_] / file, ec) ? 1 : 0;
+    if (removed) note += "; removed " + std::to_string(removed) + " stale frame(s) from " + candidates_[current_].string();
+    written_here_.clear();
+    if (current_ == 0) left_preferred_at_ = options_.now();
+    current_ = index;
+    return note;
 }
 
 Result<fs::path> LatestFrameStore::write(const std::string& source, bool is_default, std::span<const uint8_t> jpeg) {
     if (!safe_source_name(source))
         return make_error(ErrorKind::invalid_input, "source name unfit for a folder: " + source);
-    std::lock_guard lock(mutex_);
-    std::string failures;
-    for (; current_ < candidates_.size(); ++current_) {
-        const fs::path& dir = candidates_[current_];
-        auto written = write_into(dir, source, is_default, jpeg);
-        if (written) {
-            if (in_use_ != dir) {
-                change_note_ = "latest frames go to " + dir.string() + (failures.empty() ? "" : " (" + failures + ")");
-                in_use_ = dir;
-            }
-            return dir / source / "latest.jpg";
-        }
-        if (!failures.empty()) failures += "; ";
-        failures += written.error().message + ": " + written.error().detail;
+    std::lock_guard lock(write_mutex_);
+    size_t first = current_;
+    if (current_ > 0 && options_.now() - left_preferred_at_ >= options_.retry_preferred_every) {
+        first = 0;  // the preferred folder again: a full disk may have room by now
+        left_preferred_at_ = options_.now();
     }
-    current_ = candidates_.empty() ? 0 : candidates_.size() - 1;  // keep trying the last one
+    std::string failures;
+    for (size_t i = first; i < candidates_.size(); ++i) {
+        auto written = write_into(candidates_[i], source, is_default, jpeg);
+        if (!written) {
+            if (!failures.empty()) failures += "; ";
+            failures += written.error().message + ": " + written.error().detail;
+            continue;
+        }
+        std::string note;
+        if (i != current_ || directory().empty()) note = move_to(i, i < current_ ? "" : failures);
+        written_here_.insert(fs::path(source) / "latest.jpg");
+        if (is_default) written_here_.insert("latest.jpg");
+        std::lock_guard state(state_mutex_);
+        if (!note.empty()) change_note_ = std::move(note);
+        in_use_ = candidates_[i];
+        return candidates_[i] / source / "latest.jpg";
+    }
+    // current_ stays: the next write tries from it to the last folder again.
+    std::lock_guard state(state_mutex_);
     in_use_.clear();
     return make_error(ErrorKind::io_error, "no folder for latest frames is writable", failures);
 }
 
 fs::path LatestFrameStore::directory() const {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(state_mutex_);
     return in_use_;
 }
 
 std::string LatestFrameStore::take_change_note() {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(state_mutex_);
     return std::exchange(change_note_, {});
 }
 

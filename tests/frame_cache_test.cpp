@@ -171,3 +171,37 @@ TEST_CASE("frame cache: shutdown cancels a grab in flight and kills its ffmpeg")
     CHECK(kind == ErrorKind::cancelled);
     CHECK(testing::processes_with_arg(url).empty());
 }
+
+TEST_CASE("frame cache: held frames stay inside the memory budget, the least recently asked-for go first") {
+    CountingGrab grab;
+    FrameCache cache({source("a", lavfi, 60s), source("b", lavfi, 60s), source("c", lavfi, 60s)}, grab.function());
+    REQUIRE(cache.get_blocking("a", false).has_value());
+    size_t one_frame = cache.stats()[0].bytes_held;
+    REQUIRE(one_frame > 0);
+    cache.set_memory_budget(one_frame * 2 + one_frame / 2);  // room for two frames
+    REQUIRE(cache.get_blocking("b", false).has_value());
+    REQUIRE(cache.get_blocking("a", false).has_value());  // a hit: "a" is now asked for more recently than "b"
+    REQUIRE(cache.get_blocking("c", false).has_value());
+    auto stats = cache.stats();
+    size_t total = 0;
+    for (const CacheStats& s : stats) total += s.bytes_held;
+    CHECK(total <= one_frame * 2 + one_frame / 2);
+    CHECK(stats[0].has_frame);        // a
+    CHECK_FALSE(stats[1].has_frame);  // b, the least recently asked for
+    CHECK(stats[1].evictions == 1);
+    CHECK(stats[2].has_frame);        // c, just grabbed
+    int before = grab.starts;
+    REQUIRE(cache.get_blocking("b", false).has_value());  // dropped, so grabbed anew
+    CHECK(grab.starts == before + 1);
+}
+
+TEST_CASE("frame cache: a single frame larger than the whole budget is still served and held") {
+    CountingGrab grab;
+    FrameCache cache({source("a", lavfi, 60s)}, grab.function());
+    cache.set_memory_budget(1000);
+    REQUIRE(cache.get_blocking("a", false).has_value());
+    CHECK(cache.stats()[0].has_frame);
+    auto again = cache.get_blocking("a", false);
+    REQUIRE(again.has_value());
+    CHECK(again->from_cache);
+}

@@ -1,9 +1,12 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <future>
+#include <utility>
 
 #include "core/latest_frame_store.hpp"
 #include "support/fixtures.hpp"
+#include "support/full_disk.hpp"
 
 using namespace ptzgrab;
 namespace fs = std::filesystem;
@@ -53,4 +56,70 @@ TEST_CASE("latest frames: the fallback list honours PTZGRAB_STATE_DIR first") {
     REQUIRE(dirs.size() >= 2);
     CHECK(dirs.front() == "/var/lib/ptzgrab-test");
     CHECK(dirs.back().filename().string().starts_with("ptzgrab-"));
+}
+
+TEST_CASE("latest frames: a full static folder falls back, leaves no stale frame behind, and is tried again later") {
+    testing::FullDisk disk;
+    REQUIRE_MESSAGE(disk.mounted(), "this test mounts a small tmpfs for a real full disk: run it as root");
+    testing::ScratchDir dir;
+    auto now = std::chrono::steady_clock::now();
+    LatestFrameStoreOptions options;
+    options.retry_preferred_every = std::chrono::seconds(30);
+    options.now = [&now] { return now; };
+    fs::path preferred = disk.path() / "static", fallback = dir / "fallback";
+    LatestFrameStore store(preferred, {fallback}, options);
+    std::vector<uint8_t> jpeg(20'000, 7);
+
+    REQUIRE(store.write("cam", true, jpeg).has_value());
+    CHECK(store.directory() == preferred);
+    store.take_change_note();
+
+    disk.fill();  // ENOSPC from the kernel from here on
+    REQUIRE(store.write("cam", true, jpeg).has_value());
+    CHECK(store.directory() == fallback);
+    CHECK(fs::exists(fallback / "cam/latest.jpg"));
+    CHECK_FALSE(fs::exists(preferred / "cam/latest.jpg"));  // the old frame would look current
+    CHECK_FALSE(fs::exists(preferred / "latest.jpg"));
+    std::string note = store.take_change_note();
+    CHECK(note.find("No space left") != std::string::npos);
+    CHECK(note.find("removed 2 stale frame(s)") != std::string::npos);
+
+    disk.make_room();
+    now += std::chrono::seconds(10);  // not yet time to try again
+    REQUIRE(store.write("cam", true, jpeg).has_value());
+    CHECK(store.directory() == fallback);
+
+    now += std::chrono::seconds(25);
+    REQUIRE(store.write("cam", true, jpeg).has_value());
+    CHECK(store.directory() == preferred);
+    CHECK(fs::file_size(preferred / "cam/latest.jpg") == jpeg.size());
+    CHECK_FALSE(fs::exists(fallback / "cam/latest.jpg"));
+    CHECK_FALSE(fs::exists(fallback / "latest.jpg"));
+}
+
+TEST_CASE("latest frames: asking where frames go never waits for a disk write in progress") {
+    testing::ScratchDir dir;
+    std::promise<void> writing, release;
+    auto released = release.get_future().share();
+    LatestFrameStoreOptions options;
+    bool first = false;
+    options.write_file = [&](const fs::path& target, std::span<const uint8_t> bytes) {
+        if (std::exchange(first, false)) {
+            writing.set_value();
+            released.wait_for(std::chrono::seconds(10));  // a disk that stalls
+        }
+        return write_file_atomically(target, bytes);
+    };
+    LatestFrameStore store(dir / "static", {}, options);
+    std::vector<uint8_t> jpeg(100, 1);
+    REQUIRE(store.write("cam", false, jpeg).has_value());  // the folder is known from here on
+    first = true;
+    auto writer = std::async(std::launch::async, [&] { return store.write("cam", false, jpeg).has_value(); });
+    REQUIRE(writing.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    auto asked = std::async(std::launch::async, [&] { return store.directory(); });
+    bool answered = asked.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+    release.set_value();
+    CHECK(answered);
+    CHECK(asked.get() == dir / "static");
+    CHECK(writer.get());
 }

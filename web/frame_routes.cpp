@@ -18,35 +18,51 @@ CardSize card_size(const RenderOptions& render) {
     return default_card;
 }
 
-Response card_answer(const ServerContext& ctx, const std::string& url, const Error& error,
-                     const RenderOptions& render) {
-    auto card = card_for_error(mask_credentials(url), error, ctx.now(), card_size(render));
-    auto res = jpeg_response(status_for(error), body_from(std::move(card)));
-    set_card_headers(res, error);
-    return res;
+// One drawing per error, size and second (the card shows the time to the second), off the io threads.
+std::string card_key(const std::string& masked_url, const Error& error, CardSize size,
+                     std::chrono::system_clock::time_point when) {
+    auto second = std::chrono::duration_cast<std::chrono::seconds>(when.time_since_epoch()).count();
+    return std::string(to_string(error.kind)) + '\n' + masked_url + '\n' + error.message + '\n' + error.detail + '\n' +
+           std::to_string(size.width) + 'x' + std::to_string(size.height) + '@' + std::to_string(second);
+}
+
+void reply_card(ServerContext& ctx, const std::string& url, const Error& error, const RenderOptions& render,
+                const Reply& reply) {
+    std::string masked = mask_credentials(url);
+    CardSize size = card_size(render);
+    auto when = ctx.now();
+    auto draw = [masked, error, when, size] { return card_for_error(masked, error, when, size); };
+    ctx.cards.get(card_key(masked, error, size, when), std::move(draw), ctx.offload,
+                  [error, reply](CardCache::Card card) {
+                      if (!card) return reply(text_response(status_for(error), std::string(to_string(error.kind)) +
+                                                                                   ": " + error.message));
+                      auto res = jpeg_response(status_for(error), body_from(std::move(card)));
+                      set_card_headers(res, error);
+                      reply(std::move(res));
+                  });
 }
 
 // The prepared JPEG when the request asks for the source's defaults; a variant rendered
 // from the held frame otherwise (never a new grab).
-Response frame_answer(const ServerContext& ctx, const std::string& url, const Snapshot& snapshot,
-                      const SnapshotParams& params, const RenderOptions& base) {
+void reply_frame(ServerContext& ctx, const std::string& url, const Snapshot& snapshot, const SnapshotParams& params,
+                 const RenderOptions& base, const Reply& reply) {
     SharedBody::value_type body;
     if (params.is_variant() || !snapshot.jpeg) {
         auto jpeg = render_jpeg(snapshot.frame, params.apply_to(base));
-        if (!jpeg) return card_answer(ctx, url, jpeg.error(), params.apply_to(base));
+        if (!jpeg) return reply_card(ctx, url, jpeg.error(), params.apply_to(base), reply);
         body = body_from(std::move(*jpeg));
     } else {
         body = body_from(snapshot.jpeg);
     }
     auto res = jpeg_response(http::status::ok, std::move(body));
     set_frame_headers(res, snapshot);
-    return res;
+    reply(std::move(res));
 }
 
-Response snapshot_answer(const ServerContext& ctx, const SourceConfig& source, const SnapshotParams& params,
-                         const Result<Snapshot>& result) {
-    if (!result) return card_answer(ctx, source.grab.url, result.error(), params.apply_to(source.render));
-    return frame_answer(ctx, source.grab.url, *result, params, source.render);
+void reply_snapshot(ServerContext& ctx, const SourceConfig& source, const SnapshotParams& params,
+                    const Result<Snapshot>& result, const Reply& reply) {
+    if (!result) return reply_card(ctx, source.grab.url, result.error(), params.apply_to(source.render), reply);
+    reply_frame(ctx, source.grab.url, *result, params, source.render, reply);
 }
 
 // ?url=: only with --allow-any-url, only network protocols, never cached.
@@ -59,9 +75,9 @@ void serve_adhoc(ServerContext& ctx, const SnapshotParams& params, const Reply& 
     GrabRequest request;
     request.url = params.url;
     ctx.adhoc->grab(request, [&ctx, params, reply](Result<Frame> frame) {
-        if (!frame) return reply(card_answer(ctx, params.url, frame.error(), params.apply_to({})));
+        if (!frame) return reply_card(ctx, params.url, frame.error(), params.apply_to({}), reply);
         Snapshot snapshot{std::move(*frame), nullptr, false, false, std::nullopt};
-        reply(frame_answer(ctx, params.url, snapshot, params, RenderOptions{}));
+        reply_frame(ctx, params.url, snapshot, params, RenderOptions{}, reply);
     });
 }
 
@@ -90,10 +106,10 @@ void serve_snapshot(ServerContext& ctx, const Target& target, const Reply& reply
     if (!source) return reply(text_response(http::status::bad_request, "unknown source: " + params->source.substr(0, 100)));
     ctx.cache.get(source->name, params->force_refresh,
                   [&ctx, source, params = *params, reply](Result<Snapshot> result) {
-                      if (!result || !params.is_variant()) return reply(snapshot_answer(ctx, *source, params, result));
+                      if (!result || !params.is_variant()) return reply_snapshot(ctx, *source, params, result, reply);
                       // A cache hit answers on the io thread: a resize or re-encode must not run there.
                       ctx.offload([&ctx, source, params, reply, result = std::move(result)] {
-                          reply(snapshot_answer(ctx, *source, params, result));
+                          reply_snapshot(ctx, *source, params, result, reply);
                       });
                   });
 }
@@ -104,7 +120,7 @@ void serve_latest(ServerContext& ctx, const std::string& name, const Reply& repl
     // Through the cache like a snapshot: inside max age its prepared buffer as it is; past it a
     // shared refresh, so a dashboard polling only /latest.jpg never sees a frozen or falsely live frame.
     ctx.cache.get(source->name, false, [&ctx, source, reply](Result<Snapshot> result) {
-        reply(snapshot_answer(ctx, *source, SnapshotParams{}, result));
+        reply_snapshot(ctx, *source, SnapshotParams{}, result, reply);
     });
 }
 

@@ -7,6 +7,7 @@
 
 #include "access_log.hpp"
 #include "adhoc_grabs.hpp"
+#include "card_cache.hpp"
 #include "core/ffmpeg_locator.hpp"
 #include "core/frame_cache.hpp"
 #include "core/process.hpp"
@@ -29,6 +30,7 @@ struct ServerContext {
     /// Runs CPU-heavy work (resized and re-encoded variants) off the io threads; inline by default.
     std::function<void(std::function<void()>)> offload = [](std::function<void()> work) { work(); };
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    CardCache cards{};  // diagnostic cards, drawn through `offload`
 };
 
 }  // namespace ptzgrab::web

@@ -65,6 +65,7 @@ void serve_cache(ServerContext& ctx, const Reply& reply) {
             {"failures", s.failures},
             {"last_error", error_json(s.last_error)},
             {"bytes_held", s.bytes_held},
+            {"evictions", s.evictions},
             {"grab_in_flight", s.grab_in_flight},
         });
     }

@@ -1,0 +1,125 @@
+// Diagnostic cards: drawn off the io threads, once per error, size and second.
+#include <doctest/doctest.h>
+
+#include <deque>
+
+#include "router_fixture.hpp"
+#include "web/responses.hpp"
+
+using namespace ptzgrab;
+using namespace ptzgrab::testing;
+
+namespace {
+
+// Stands in for the render pool: work waits here until the test runs it.
+struct QueuedOffload {
+    std::mutex mutex;
+    std::deque<std::function<void()>> work;
+    std::function<void(std::function<void()>)> function() {
+        return [this](std::function<void()> w) {
+            std::lock_guard lock(mutex);
+            work.push_back(std::move(w));
+        };
+    }
+    size_t run_all() {
+        size_t n = 0;
+        for (;;) {
+            std::function<void()> next;
+            {
+                std::lock_guard lock(mutex);
+                if (work.empty()) return n;
+                next = std::move(work.front());
+                work.pop_front();
+            }
+            next();
+            ++n;
+        }
+    }
+};
+
+struct Answers {
+    std::mutex mutex;
+    std::vector<web::Response> responses;
+    size_t count() {
+        std::lock_guard lock(mutex);
+        return responses.size();
+    }
+};
+
+void ask(RouterFixture& f, const std::string& target, Answers& answers) {
+    web::Request request{web::http::verb::get, target, 11};
+    f.router.handle(request, [&answers](web::Response res) {
+        std::lock_guard lock(answers.mutex);
+        answers.responses.push_back(std::move(res));
+    });
+}
+
+}  // namespace
+
+TEST_CASE("cards: a dead source's card is drawn on the render pool, never on the thread that asked") {
+    SourceConfig cam = RouterFixture::source("cam1");
+    cam.max_age = std::chrono::seconds(60);  // the failure is answered from memory, on the asking thread
+    RouterFixture f({cam});
+    f.fail_with(ErrorKind::timeout);
+    REQUIRE(f.get("/stream/snapshot").result() == web::http::status::gateway_timeout);
+    QueuedOffload pool;
+    f.context.offload = pool.function();
+    Answers answers;
+    f.advance(std::chrono::seconds(2));  // a new second: that card is not held yet
+    ask(f, "/stream/snapshot?width=4096&height=4096", answers);
+    CHECK(answers.count() == 0);  // nothing was drawn on this thread
+    CHECK(pool.run_all() >= 1);
+    REQUIRE(answers.count() == 1);
+    const web::Response& card = answers.responses.front();
+    CHECK(card.result() == web::http::status::gateway_timeout);
+    CHECK(card[web::http::field::content_type] == "image/jpeg");
+    CHECK(card["X-Grab-Error"] == "timeout");
+}
+
+TEST_CASE("cards: sixty-four requests for one dead source in one second share one drawing") {
+    RouterFixture f;
+    f.fail_with(ErrorKind::source_unreachable);
+    QueuedOffload pool;
+    f.context.offload = pool.function();
+    Answers first;
+    ask(f, "/stream/snapshot?width=4096&height=4096", first);  // the grab fails, the card is queued
+    for (int i = 0; i < 10 && first.count() == 0; ++i) {
+        pool.run_all();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE(first.count() == 1);
+    uint64_t drawn = f.context.cards.drawings();
+    Answers answers;
+    for (int i = 0; i < 64; ++i) ask(f, "/stream/snapshot?width=4096&height=4096", answers);
+    pool.run_all();
+    REQUIRE(answers.count() == 64);
+    CHECK(f.context.cards.drawings() == drawn);  // all from the held card
+    for (const auto& res : answers.responses) {
+        CHECK(res.result() == web::http::status::bad_gateway);
+        CHECK(web::body_view(res) == web::body_view(first.responses.front()));
+    }
+    ask(f, "/stream/snapshot?width=640&height=360", answers);  // another size is another card
+    pool.run_all();
+    CHECK(f.context.cards.drawings() == drawn + 1);
+}
+
+TEST_CASE("cards: a drawing that throws still answers every waiter, and is tried again next time") {
+    web::CardCache cards;
+    QueuedOffload pool;
+    int answered = 0, empty = 0;
+    auto done = [&](web::CardCache::Card card) {
+        ++answered;
+        if (!card) ++empty;
+    };
+    auto throwing = []() -> std::vector<uint8_t> { throw std::bad_alloc(); };
+    cards.get("k", throwing, pool.function(), done);
+    cards.get("k", throwing, pool.function(), done);
+    CHECK(pool.run_all() == 1);  // two callers, one drawing
+    CHECK(answered == 2);
+    CHECK(empty == 2);
+    cards.get("k", [] { return std::vector<uint8_t>{1, 2, 3}; }, pool.function(), done);
+    pool.run_all();
+    CHECK(answered == 3);
+    CHECK(empty == 2);
+    CHECK(cards.drawings() == 2);
+}
