@@ -98,7 +98,8 @@ CLI::App* setup_serve(CLI::App& app, ServeOptions& o) {
     auto* token = cmd->add_option("--token", o.token,
                                   "Require this token (Bearer or ?token=) on all but /healthz and /assets/ "
                                   "(or $PTZGRAB_TOKEN); visible in ps, prefer --token-file");
-    cmd->add_option("--token-file", o.token_file, "Read the token from this file (one line; a trailing newline is ignored)")->excludes(token);
+    cmd->add_option("--token-file", o.token_file, "Read the token from this file (one line; a trailing newline is ignored)")
+        ->excludes(token);
     cmd->add_option("--allow-host", o.allow_hosts,
                     "Also answer requests whose Host is NAME (repeatable; '*' for any, behind a proxy that checks it)")
         ->check(check_host_name)
@@ -137,7 +138,8 @@ int serve_sources(const ServeOptions& o, std::vector<SourceConfig> sources) {
     web::ServerContext context{*cache, metrics, adhoc.get(), grabber.ffmpeg(), o.static_dir,
                                [&store] { return store.directory(); }, web::AssetStore::load(assets_dir), o.token,
                                host_policy(o.bind, o.allow_hosts)};
-    if (context.assets.size() == 0) std::cerr << "ptzgrab: warning: no files in the assets folder " << assets_dir << "\n";
+    if (context.assets.size() == 0)
+        std::cerr << "ptzgrab: warning: no files in the assets folder " << assets_dir << "\n";
     boost::asio::thread_pool render_pool(2);  // variants are rendered here, never on an io thread
     context.offload = [&render_pool](std::function<void()> work) { boost::asio::post(render_pool, std::move(work)); };
     web::Router router(context);

@@ -30,7 +30,8 @@ std::optional<uint16_t> parse_port(std::string_view digits) {
 // A DNS name as RFC 1123 spells it (letters, digits, '-', '.'), plus '_' that some LANs use.
 bool is_reg_name(std::string_view host) {
     if (host.empty() || host.size() > 253) return false;
-    return std::ranges::all_of(host, [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_'; });
+    auto allowed = [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_'; };
+    return std::ranges::all_of(host, allowed);
 }
 
 bool is_ipv4_literal(const std::string& host) {

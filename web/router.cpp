@@ -120,7 +120,8 @@ void Router::dispatch(const Request& request, const Reply& reply) const {
         if (!allowed(Methods::read, method)) return reply(method_not_allowed(Methods::read));
         return reply(text_response(http::status::ok, "ok"));
     }
-    if (auto refusal = browser_attack(request, context_.hosts)) return reply(text_response(refusal->status, refusal->reason));
+    if (auto refusal = browser_attack(request, context_.hosts))
+        return reply(text_response(refusal->status, refusal->reason));
     // Assets are the page's public code and the demo clip, never frames or secrets; open, so
     // that the view page's <script> and player work under --token without echoing the token.
     if (path.starts_with("/assets/")) {

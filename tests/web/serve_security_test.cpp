@@ -121,13 +121,17 @@ TEST_CASE("serve: an empty, unreadable or missing --token-file is a usage error 
     ::chmod((dir / "locked").c_str(), 0);
     std::ofstream(dir / "two-words") << "two words\n";
     bool root = ::geteuid() == 0;  // root reads a mode-0 file anyway
-    for (std::string name : {"empty", "locked", "missing", "two-words"}) {
-        if (root && std::string(name) == "locked") continue;
+    for (auto [name, reason] : std::vector<std::pair<std::string, std::string>>{
+             {"empty", "is empty"},
+             {"locked", "cannot be read"},
+             {"missing", "cannot be read"},
+             {"two-words", "the token must be one line"}}) {
+        if (root && name == "locked") continue;
         CAPTURE(name);
         auto run = run_ptzgrab({"serve", "--port", std::to_string(free_port()), "--token-file", (dir / name).string()},
                                {}, 20s);
         CHECK(run.exit_code == 2);
-        CHECK(contains(run.err, name));
+        CHECK(contains(run.err, (dir / name).string() + ": " + reason));
     }
     auto both = run_ptzgrab({"serve", "--token", "a", "--token-file", (dir / "empty").string()}, {}, 20s);
     CHECK(both.exit_code == 2);
