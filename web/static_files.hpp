@@ -49,7 +49,8 @@ public:
     AssetStore() = default;  // empty: every asset is "not found"
 
     /// Reads every regular file below `root`: not hidden names (".x") nor what they hold, not
-    /// symlinks that lead out of it, within the size limits above. A missing folder gives an empty store.
+    /// symlinks that lead out of it, nor symlinked folders; within the size limits above. A missing
+    /// folder gives an empty store.
     static AssetStore load(const std::filesystem::path& root);
 
     /// The asset for `encoded_rel` (the target after "/assets/", still %-encoded); never touches
