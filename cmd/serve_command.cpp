@@ -11,6 +11,7 @@
 #include "core/latest_frame_store.hpp"
 #include "core/source_config.hpp"
 #include "exit_codes.hpp"
+#include "serve_access.hpp"
 #include "web/server.hpp"
 
 #ifndef PTZGRAB_ASSETS_DIR
@@ -33,10 +34,32 @@ Result<std::vector<SourceConfig>> load_sources(const ServeOptions& o) {
     return std::vector{demo_source_config(defaults)};
 }
 
-std::string token_of(const ServeOptions& o) {
+// --token-file, else --token, else $PTZGRAB_TOKEN; a token file that cannot be used is a usage error.
+Result<std::string> token_of(const ServeOptions& o) {
+    if (!o.token_file.empty()) return read_token_file(o.token_file);
     if (!o.token.empty()) return o.token;
     const char* env = std::getenv("PTZGRAB_TOKEN");
     return env ? env : "";
+}
+
+std::string connection_help() {
+    web::SessionLimits limits;
+    auto s = [](std::chrono::seconds t) { return std::to_string(t.count()) + " s"; };
+    return "\nConnections: a request's headers must arrive within " + s(limits.header_timeout) +
+           " of its first byte; an idle keep-alive\nconnection is closed after " + s(limits.idle_timeout) +
+           "; a client that does not take its answer within " + s(limits.write_timeout) + " is dropped.\n"
+           "Host names: requests must name the server by an IP address, localhost, an --allow-host name or,\n"
+           "when bound beyond loopback, this machine's host name (NAME or NAME.local); others get 421 (this\n"
+           "stops DNS rebinding; /healthz answers any Host). POSTs whose Origin is another site, or marked\n"
+           "Sec-Fetch-Site: cross-site, get 403.\n";
+}
+
+// A host name for --allow-host: what a browser would send in Host, without a port; or "*".
+std::string check_host_name(const std::string& name) {
+    if (name == "*") return {};
+    auto parsed = web::parse_authority(name);
+    if (!parsed || parsed->port) return "not a host name (no port, no scheme): " + name;
+    return {};
 }
 
 // After every good grab: the JPEG to disk (a fallback folder if need be).
@@ -72,13 +95,22 @@ CLI::App* setup_serve(CLI::App& app, ServeOptions& o) {
         ->check(CLI::Range(0.001, 86400.0))->capture_default_str();
     cmd->add_option("--stale-limit", o.stale_limit_s, "Seconds an old frame may stand in for an offline source")
         ->check(CLI::Range(0.0, 604800.0))->capture_default_str();
-    cmd->add_option("--token", o.token, "Require this token (Bearer or ?token=) on all but /healthz (or $PTZGRAB_TOKEN)");
+    auto* token = cmd->add_option("--token", o.token,
+                                  "Require this token (Bearer or ?token=) on all but /healthz and /assets/ "
+                                  "(or $PTZGRAB_TOKEN); visible in ps, prefer --token-file");
+    cmd->add_option("--token-file", o.token_file, "Read the token from this file (one line; a trailing newline is ignored)")
+        ->excludes(token);
+    cmd->add_option("--allow-host", o.allow_hosts,
+                    "Also answer requests whose Host is NAME (repeatable; '*' for any, behind a proxy that checks it)")
+        ->check(check_host_name)
+        ->allow_extra_args(false);
     cmd->add_flag("--allow-any-url", o.allow_any_url, "Allow ?url= with rtsp/http(s) URLs (never files)");
     cmd->add_option("--ffmpeg", o.ffmpeg, "Path to ffmpeg (default: $PTZGRAB_FFMPEG, then PATH)");
     cmd->add_option("--frame-memory-mb", o.frame_memory_mb,
                     "Memory for held frames across all sources; past it the least recently asked-for are dropped")
         ->check(CLI::Range(16, 1 << 20))->capture_default_str();
     cmd->add_option("--threads", o.threads, "HTTP io threads")->check(CLI::Range(1, 64))->capture_default_str();
+    cmd->footer(connection_help());
     return cmd;
 }
 
@@ -106,9 +138,12 @@ int serve_sources(const ServeOptions& o, std::vector<SourceConfig> sources) {
     std::unique_ptr<web::AdhocGrabs> adhoc;
     if (o.allow_any_url) adhoc = std::make_unique<web::AdhocGrabs>(web::instrument(grab, metrics));
 
+    std::string assets_dir = o.assets_dir.empty() ? PTZGRAB_ASSETS_DIR : o.assets_dir;
     web::ServerContext context{*cache, metrics, adhoc.get(), grabber.ffmpeg(), o.static_dir,
-                               [&store] { return store.directory(); },
-                               o.assets_dir.empty() ? PTZGRAB_ASSETS_DIR : o.assets_dir, token_of(o)};
+                               [&store] { return store.directory(); }, web::AssetStore::load(assets_dir), o.token,
+                               host_policy(o.bind, o.allow_hosts)};
+    if (context.assets.size() == 0)
+        std::cerr << "ptzgrab: warning: no files in the assets folder " << assets_dir << "\n";
     boost::asio::thread_pool render_pool(2);  // variants are rendered here, never on an io thread
     context.offload = [&render_pool](std::function<void()> work) { boost::asio::post(render_pool, std::move(work)); };
     web::Router router(context);
@@ -133,7 +168,14 @@ int serve_sources(const ServeOptions& o, std::vector<SourceConfig> sources) {
 
 }  // namespace
 
-int run_serve(const ServeOptions& o) {
+int run_serve(const ServeOptions& given) {
+    ServeOptions o = given;
+    auto token = token_of(given);
+    if (!token) {
+        std::cerr << "ptzgrab: " << token.error().message << "\n";
+        return exit_usage;
+    }
+    o.token = *token;
     auto sources = load_sources(o);
     if (!sources) {
         std::cerr << "ptzgrab: " << sources.error().message << "\n";

@@ -2,6 +2,7 @@
 // `ptzgrab serve`: the sources as an HTTP service (snapshots, latest frames, a view page, metrics).
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 namespace ptzgrab::cli {
 
@@ -15,7 +16,9 @@ struct ServeOptions {
     double max_age_s = 5;
     int frame_memory_mb = 512;  // held frames across all sources (FrameCache's budget)
     double stale_limit_s = 300;
-    std::string token;  // default: $PTZGRAB_TOKEN
+    std::string token;       // default: $PTZGRAB_TOKEN
+    std::string token_file;  // or the token's file (unlike --token, not visible in ps)
+    std::vector<std::string> allow_hosts;  // Host names accepted besides IP literals and localhost
     bool allow_any_url = false;
     std::string ffmpeg;
     int threads = 2;

@@ -1,5 +1,7 @@
 #include "access_log.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <mutex>
 
@@ -9,9 +11,18 @@
 namespace ptzgrab::web {
 namespace {
 
-// Whether core's masking treats `key` as a secret's name; asks it rather than keeping a second list.
+bool contains_ci(std::string_view text, std::string_view word) {
+    auto it = std::ranges::search(text, word, [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    });
+    return !it.empty();
+}
+
+// Whether core's masking treats `key` as a secret's name; asks it rather than keeping a second
+// list, and never trusts it alone for the server's own token.
 bool is_secret_key(std::string_view key) {
     if (key.find_first_of("&=#?") != std::string_view::npos) return true;  // cannot ask: mask to be safe
+    if (contains_ci(key, "token")) return true;
     std::string probe = "http://h/?" + std::string(key) + "=v";
     return mask_credentials(probe) != probe;
 }
@@ -30,31 +41,47 @@ std::string mask_pair(std::string_view pair) {
     return std::string(pair);
 }
 
-}  // namespace
-
-std::string mask_target(std::string_view target) {
-    size_t q = target.find('?');
-    std::string out(target.substr(0, q));
-    if (q == std::string_view::npos) return mask_text(out);
-    out.push_back('?');
-    std::string_view query = target.substr(q + 1);
-    bool first = true;
+// Each piece between `separators` that reads "key=value" is masked as a query pair would be:
+// "/stream/view&token=T" (a '?' forgotten) or "/s;password=P" must not reach the log either.
+std::string mask_pieces(std::string_view text, std::string_view separators) {
+    std::string out;
     while (true) {
-        size_t amp = query.find('&');
-        if (!first) out.push_back('&');
-        out += mask_pair(query.substr(0, amp));
-        first = false;
-        if (amp == std::string_view::npos) break;
-        query = query.substr(amp + 1);
+        size_t end = text.find_first_of(separators);
+        out += mask_pair(text.substr(0, end));
+        if (end == std::string_view::npos) break;
+        out += text[end];
+        text.remove_prefix(end + 1);
     }
     return out;
 }
 
+// The server's own token must not appear in the log in any spelling a client chose: literal,
+// or %-encoded so that only the decoded target shows it.
+std::string without_token(std::string line, std::string_view token) {
+    if (token.empty()) return line;
+    for (size_t at = line.find(token); at != std::string::npos; at = line.find(token, at))
+        line.replace(at, token.size(), "***");
+    for (bool plus_is_space : {false, true}) {
+        auto decoded = percent_decode(line, plus_is_space);
+        if (decoded && decoded->find(token) != std::string::npos) return "(a target holding the token, withheld)";
+    }
+    return line;
+}
+
+}  // namespace
+
+std::string mask_target(std::string_view target, std::string_view token) {
+    size_t q = target.find('?');
+    std::string out = mask_pieces(target.substr(0, q), "/;&,");
+    if (q != std::string_view::npos) out += "?" + mask_pieces(target.substr(q + 1), "&");
+    return without_token(mask_text(out), token);
+}
+
 std::string access_log_line(std::string_view method, std::string_view target, unsigned status, size_t bytes,
-                            std::chrono::milliseconds elapsed) {
+                            std::chrono::milliseconds elapsed, std::string_view token) {
     std::string line(method);
     line += ' ';
-    line += mask_target(target);
+    line += mask_target(target, token);
     // Control characters from the request must not forge extra log lines.
     for (char& c : line)
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';

@@ -7,13 +7,14 @@
 
 namespace ptzgrab::web {
 
-/// A request target fit for a log line: secret query values (token, key, password ...)
-/// become "***", and URLs inside parameters (?url=rtsp://user:pass@...) lose their passwords.
-std::string mask_target(std::string_view target);
+/// A request target fit for a log line: secret values (token, key, password ...) of the query
+/// and of "key=value" pieces of the path become "***", URLs anywhere (?url=rtsp://user:pass@...)
+/// go through core's masker, and the server's `token` shows in no spelling.
+std::string mask_target(std::string_view target, std::string_view token = {});
 
 /// "GET /stream/snapshot?token=*** 200 48213 B 12 ms"
 std::string access_log_line(std::string_view method, std::string_view target, unsigned status, size_t bytes,
-                            std::chrono::milliseconds elapsed);
+                            std::chrono::milliseconds elapsed, std::string_view token = {});
 
 /// Where log lines go; the default writes each line to stderr in one call.
 using LogSink = std::function<void(std::string_view line)>;

@@ -1,6 +1,25 @@
 #include "auth.hpp"
 
+#include <cctype>
+
 namespace ptzgrab::web {
+namespace {
+
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+}  // namespace
+
+std::optional<std::string_view> bearer_credentials(std::string_view value) {
+    constexpr std::string_view scheme = "bearer";
+    if (value.size() <= scheme.size() || !is_blank(value[scheme.size()])) return std::nullopt;
+    for (size_t i = 0; i < scheme.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(value[i])) != scheme[i]) return std::nullopt;
+    value.remove_prefix(scheme.size());
+    while (!value.empty() && is_blank(value.front())) value.remove_prefix(1);
+    while (!value.empty() && is_blank(value.back())) value.remove_suffix(1);
+    if (value.empty()) return std::nullopt;
+    return value;
+}
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
     // Every byte of the longer text is visited, so the time says nothing about the prefix that matched.
@@ -18,12 +37,8 @@ bool is_authorized(const Request& request, const Target& target, std::string_vie
     if (token.empty()) return true;
     bool ok = false;
     auto header = request.find(http::field::authorization);
-    if (header != request.end()) {
-        std::string_view value = header->value();
-        constexpr std::string_view scheme = "Bearer ";
-        if (value.size() > scheme.size() && value.substr(0, scheme.size()) == scheme)
-            ok |= constant_time_equal(value.substr(scheme.size()), token);
-    }
+    if (header != request.end())
+        if (auto credentials = bearer_credentials(header->value())) ok |= constant_time_equal(*credentials, token);
     if (const std::string* query_token = target.find("token")) ok |= constant_time_equal(*query_token, token);
     return ok;
 }

@@ -30,6 +30,7 @@ Response make_response(http::status status, std::string_view content_type, Share
     Response res{status, 11};
     res.set(http::field::server, "ptzgrab/" PTZGRAB_VERSION);
     res.set(http::field::content_type, content_type);
+    res.set("X-Content-Type-Options", "nosniff");  // a JPEG or a text answer is never run as a script
     res.body() = std::move(body);
     return res;
 }
@@ -92,6 +93,10 @@ void set_card_headers(Response& res, const Error& error) {
 void finish_for(const RequestHead& request, Response& res) {
     res.version(request.version());
     res.keep_alive(request.keep_alive());
+    if (res.result() == http::status::not_modified) {  // no body, and no Content-Length: 0 (RFC 9110 8.6)
+        res.body() = {};
+        return;
+    }
     res.content_length(res.body().size);
     if (request.method() == http::verb::head) res.body() = {};
 }

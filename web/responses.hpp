@@ -11,6 +11,7 @@
 
 namespace ptzgrab::web {
 
+/// Every answer is built here, so every answer carries X-Content-Type-Options: nosniff.
 Response make_response(http::status status, std::string_view content_type, SharedBody::value_type body);
 /// text/plain, the text plus a newline: a one-line reason for 4xx answers.
 Response text_response(http::status status, std::string text);
@@ -29,7 +30,8 @@ void set_frame_headers(Response& response, const Snapshot& snapshot);
 /// The same headers for a diagnostic card (no frame): offline, a miss, and the error's kind.
 void set_card_headers(Response& response, const Error& error);
 
-/// Version, keep-alive and Content-Length from the request; HEAD keeps the length and drops the body.
+/// Version, keep-alive and Content-Length from the request; HEAD keeps the length and drops the body;
+/// a 304 has neither body nor length.
 void finish_for(const RequestHead& request, Response& response);
 
 }  // namespace ptzgrab::web

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "auth.hpp"
+#include "request_guard.hpp"
 #include "responses.hpp"
 #include "routes.hpp"
 #include "static_files.hpp"
@@ -40,15 +41,49 @@ Response method_not_allowed(Methods methods) {
     return res;
 }
 
-void serve_asset(ServerContext& ctx, std::string_view rel, const Reply& reply) {
-    auto file = read_asset(ctx.assets_dir, rel);
-    if (!file) {
-        bool bad = file.error().kind == ErrorKind::invalid_input;
-        return reply(text_response(bad ? http::status::bad_request : http::status::not_found, file.error().message));
+// From memory, never the disk (see static_files.hpp); 304 when the browser holds the same bytes.
+void serve_asset(const ServerContext& ctx, const Request& request, std::string_view rel, const Reply& reply) {
+    auto asset = ctx.assets.find(rel);
+    if (!asset) {
+        bool bad = asset.error().kind == ErrorKind::invalid_input;
+        return reply(text_response(bad ? http::status::bad_request : http::status::not_found, asset.error().message));
     }
-    auto res = make_response(http::status::ok, file->content_type, body_from(file->bytes));
-    res.set(http::field::cache_control, "no-cache");  // HLS playlists change; revalidate everything
+    const Asset& file = **asset;
+    auto if_none_match = request.find(http::field::if_none_match);
+    bool unchanged = if_none_match != request.end() && etag_matches(if_none_match->value(), file.etag);
+    auto res = unchanged ? make_response(http::status::not_modified, file.content_type, {})
+                         : make_response(http::status::ok, file.content_type, body_from(file.bytes));
+    if (unchanged) res.erase(http::field::content_type);
+    res.set(http::field::etag, file.etag);
+    res.set(http::field::cache_control, "no-cache");  // a new start may bring new files: revalidate (cheap: 304)
     reply(std::move(res));
+}
+
+// "/?a=1&token=T&b=2" -> "/stream/view?a=1&b=2": the token never goes into a Location header.
+std::string view_location(std::string_view raw_target) {
+    size_t q = raw_target.find('?');
+    std::string location = "/stream/view";
+    if (q == std::string_view::npos) return location;
+    std::string_view query = raw_target.substr(q + 1);
+    query = query.substr(0, query.find('#'));
+    char separator = '?';
+    while (!query.empty()) {
+        size_t amp = query.find('&');
+        std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        auto key = percent_decode(pair.substr(0, pair.find('=')), true);
+        if (pair.empty() || !key || *key == "token") continue;
+        location += separator;
+        location += pair;
+        separator = '&';
+    }
+    return location;
+}
+
+// A page of another site reaching in: by DNS rebinding (a foreign Host), or by a cross-site write.
+std::optional<Refusal> browser_attack(const Request& request, const HostPolicy& hosts) {
+    if (auto refusal = check_host_allowed(request, hosts)) return refusal;
+    return check_same_origin_write(request);
 }
 
 // "/latest/NAME.jpg" -> NAME (decoded); nullopt when the path is not of that shape.
@@ -67,7 +102,8 @@ void Router::handle(const Request& request, Reply reply) const {
         finish_for(head, res);
         auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(steady_clock::now() - started);
         context_.metrics.record_request(res.result_int());
-        context_.log(access_log_line(head.method_string(), head.target(), res.result_int(), res.body().size, elapsed));
+        context_.log(access_log_line(head.method_string(), head.target(), res.result_int(), res.body().size, elapsed,
+                                     context_.token));
         reply(std::move(res));
     };
     dispatch(request, finish);
@@ -78,15 +114,19 @@ void Router::dispatch(const Request& request, const Reply& reply) const {
     if (!target) return reply(text_response(http::status::bad_request, target.error().message));
     const std::string& path = target->path;
     verb method = request.method();
-    if (path == "/healthz") {  // open without the token: load balancers and probes ask it
+    if (auto refusal = check_host_present(request)) return reply(text_response(refusal->status, refusal->reason));
+    // Open without the token and under any Host name: load balancers and probes ask it, with odd Hosts.
+    if (path == "/healthz") {
         if (!allowed(Methods::read, method)) return reply(method_not_allowed(Methods::read));
         return reply(text_response(http::status::ok, "ok"));
     }
+    if (auto refusal = browser_attack(request, context_.hosts))
+        return reply(text_response(refusal->status, refusal->reason));
     // Assets are the page's public code and the demo clip, never frames or secrets; open, so
     // that the view page's <script> and player work under --token without echoing the token.
     if (path.starts_with("/assets/")) {
         if (!allowed(Methods::read, method)) return reply(method_not_allowed(Methods::read));
-        return serve_asset(context_, std::string_view(path).substr(8), reply);
+        return serve_asset(context_, request, std::string_view(path).substr(8), reply);
     }
     if (!is_authorized(request, *target, context_.token)) {
         auto res = text_response(http::status::unauthorized, "a token is required (Authorization: Bearer, or ?token=)");
@@ -105,10 +145,10 @@ void Router::dispatch(const Request& request, const Reply& reply) const {
     if (path == "/latest.jpg") return serve_latest(context_, {}, reply);
     if (auto name = latest_name(path)) return serve_latest(context_, *name, reply);
     if (is_root) {
+        // A ?token= cannot follow a redirect without being echoed in Location; answer the page here.
+        if (target->find("token")) return serve_view(context_, *target, reply);
         auto res = text_response(http::status::found, "see /stream/view");
-        std::string_view raw = request.target();
-        size_t query = raw.find('?');
-        res.set(http::field::location, "/stream/view" + std::string(query == raw.npos ? "" : raw.substr(query)));
+        res.set(http::field::location, view_location(request.target()));
         return reply(std::move(res));
     }
     reply(text_response(http::status::not_found, "not found"));

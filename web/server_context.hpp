@@ -12,6 +12,8 @@
 #include "core/frame_cache.hpp"
 #include "core/process.hpp"
 #include "metrics.hpp"
+#include "request_guard.hpp"
+#include "static_files.hpp"
 
 namespace ptzgrab::web {
 
@@ -22,8 +24,9 @@ struct ServerContext {
     FfmpegInfo ffmpeg;
     std::filesystem::path static_dir;                        // where latest frames should go
     std::function<std::filesystem::path()> frames_directory;  // where they go now (a fallback, maybe)
-    std::filesystem::path assets_dir;
+    AssetStore assets;  // /assets/, in memory: AssetStore::load(folder) before serving
     std::string token;  // empty: no authentication
+    HostPolicy hosts{};  // names accepted in Host besides IP literals and localhost
     LogSink log = stderr_log_sink();
     std::function<int()> running_ffmpeg = running_child_processes;
     std::function<std::chrono::system_clock::time_point()> now = std::chrono::system_clock::now;

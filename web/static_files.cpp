@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <utility>
 
 #include "query.hpp"
@@ -40,6 +42,31 @@ bool is_inside(const fs::path& root, const fs::path& file) {
     return root_end == root.end();
 }
 
+// FNV-1a, 64 bits: stable across runs and builds, so a browser's cached copy stays valid after a restart.
+std::string strong_etag(const std::vector<uint8_t>& bytes) {
+    uint64_t hash = 0xcbf29ce484222325ull;
+    for (uint8_t b : bytes) hash = (hash ^ b) * 0x100000001b3ull;
+    char text[48];
+    std::snprintf(text, sizeof text, "\"%zx-%016llx\"", bytes.size(), static_cast<unsigned long long>(hash));
+    return text;
+}
+
+// `entry` (a file, or a symlink to one that stays inside `real_root`) read whole; nullopt when not served.
+std::optional<Asset> read_file_inside(const fs::path& real_root, const fs::path& entry, std::uintmax_t budget) {
+    std::error_code ec;
+    fs::path real_file = fs::canonical(entry, ec);  // resolves symlinks
+    if (ec || !is_inside(real_root, real_file) || !fs::is_regular_file(real_file, ec)) return std::nullopt;
+    std::uintmax_t size = fs::file_size(real_file, ec);
+    if (ec || size > max_asset_bytes || size > budget) return std::nullopt;
+    std::ifstream in(real_file, std::ios::binary);
+    std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (!in.good() && !in.eof()) return std::nullopt;
+    if (bytes.size() > budget) return std::nullopt;  // grew since the size was read
+    std::string etag = strong_etag(bytes);
+    return Asset{std::make_shared<const std::vector<uint8_t>>(std::move(bytes)),
+                 std::string(content_type_for(real_file)), std::move(etag)};
+}
+
 }  // namespace
 
 std::string_view content_type_for(const fs::path& file) {
@@ -60,21 +87,50 @@ std::string_view content_type_for(const fs::path& file) {
     return "application/octet-stream";
 }
 
-Result<StaticFile> read_asset(const fs::path& root, std::string_view encoded_rel) {
-    auto rel = safe_relative(encoded_rel);
-    if (!rel) return std::unexpected(rel.error());
+bool etag_matches(std::string_view if_none_match, std::string_view etag) {
+    constexpr std::string_view blanks = " \t";
+    while (!if_none_match.empty()) {
+        size_t comma = if_none_match.find(',');
+        std::string_view tag = if_none_match.substr(0, comma);
+        if_none_match = comma == std::string_view::npos ? std::string_view{} : if_none_match.substr(comma + 1);
+        size_t first = tag.find_first_not_of(blanks);
+        if (first == std::string_view::npos) continue;
+        tag = tag.substr(first, tag.find_last_not_of(blanks) - first + 1);
+        if (tag == "*") return true;
+        if (tag.starts_with("W/")) tag.remove_prefix(2);
+        if (tag == etag) return true;
+    }
+    return false;
+}
+
+AssetStore AssetStore::load(const fs::path& root) {
+    AssetStore store;
     std::error_code ec;
     fs::path real_root = fs::canonical(root, ec);
-    if (ec) return make_error(ErrorKind::io_error, "no assets folder");
-    fs::path real_file = fs::canonical(real_root / *rel, ec);  // resolves symlinks
-    if (ec || !is_inside(real_root, real_file) || !fs::is_regular_file(real_file, ec))
-        return make_error(ErrorKind::io_error, "not found");
-    if (fs::file_size(real_file, ec) > max_asset_bytes || ec) return make_error(ErrorKind::io_error, "not found");
-    std::ifstream in(real_file, std::ios::binary);
-    std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (!in.good() && !in.eof()) return make_error(ErrorKind::io_error, "not found");
-    return StaticFile{std::make_shared<const std::vector<uint8_t>>(std::move(bytes)),
-                      std::string(content_type_for(real_file))};
+    if (ec) return store;
+    std::uintmax_t total = 0;
+    std::size_t visited = 0;
+    auto it = fs::recursive_directory_iterator(real_root, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator() && ++visited <= max_asset_entries; it.increment(ec)) {
+        fs::path rel = it->path().lexically_relative(real_root);
+        if (rel.empty() || rel.filename().string().starts_with('.')) {
+            it.disable_recursion_pending();  // hidden: neither served nor searched
+            continue;
+        }
+        auto file = read_file_inside(real_root, it->path(), max_assets_total_bytes - total);
+        if (!file) continue;
+        total += file->bytes->size();
+        store.files_.emplace(rel.generic_string(), std::move(*file));
+    }
+    return store;
+}
+
+Result<const Asset*> AssetStore::find(std::string_view encoded_rel) const {
+    auto rel = safe_relative(encoded_rel);
+    if (!rel) return std::unexpected(rel.error());
+    auto found = files_.find(rel->generic_string());
+    if (found == files_.end()) return make_error(ErrorKind::io_error, "not found");
+    return &found->second;
 }
 
 }  // namespace ptzgrab::web

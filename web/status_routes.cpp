@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 
 #include "core/url.hpp"
+#include "page_policy.hpp"
 #include "responses.hpp"
 #include "routes.hpp"
 #include "view_page.hpp"
@@ -114,8 +115,10 @@ void serve_view(ServerContext& ctx, const Target& target, const Reply& reply) {
     ViewPageModel model;
     for (const SourceConfig& s : ctx.cache.sources()) model.sources.push_back(view_source(s));
     model.selected = selected->name;
+    std::string hls_url = view_source(*selected).hls_url;  // the one URL the page loads from elsewhere
     auto res = make_response(http::status::ok, "text/html; charset=utf-8", body_from(render_view_page(model)));
     res.set(http::field::cache_control, "no-store");
+    res.set("Content-Security-Policy", view_page_content_security_policy(hls_url));
     reply(std::move(res));
 }
 

@@ -163,8 +163,15 @@ async function checkViewPage(page, baseUrl, screenshotPath) {
     if (request.url().includes("/stream/snapshot")) snapshotRequests.push(request.url());
   });
   page.on("pageerror", (error) => pageErrors.push(error.message));
+  // The page works under its own Content-Security-Policy: Chromium reports each blocked load here.
+  const policyViolations = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) policyViolations.push(message.text());
+  });
 
-  await openViewPage(page, `${baseUrl}/stream/view?source=${sourceName}`);
+  const viewResponse = await openViewPage(page, `${baseUrl}/stream/view?source=${sourceName}`);
+  assert.match(viewResponse.headers()["content-security-policy"] || "", /script-src 'self'/,
+               "the view page is served with a Content-Security-Policy");
 
   await page.waitForFunction(() => document.getElementById("snapshot").naturalWidth > 0, null,
                              { timeout: snapshotTimeoutMs });
@@ -195,6 +202,7 @@ async function checkViewPage(page, baseUrl, screenshotPath) {
   assert.ok(overflow <= 0, `the page is ${overflow} px wider than a 390 px phone screen`);
   await page.screenshot({ path: screenshotPath.replace(/\.png$/, "-phone.png"), fullPage: true });
   assert.deepEqual(pageErrors, [], "no script errors on the page");
+  assert.deepEqual(policyViolations, [], "nothing the page needs is blocked by its Content-Security-Policy");
 }
 
 /// Clicks a mode button and checks that the next snapshot request has `force_refresh` as expected.
@@ -223,6 +231,10 @@ async function checkViewPageWithToken(page, baseUrl, token) {
     if (request.url().includes("/stream/snapshot")) snapshotRequests.push(request);
   });
   page.on("pageerror", (error) => pageErrors.push(error.message));
+  const policyViolations = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) policyViolations.push(message.text());
+  });
 
   const response = await openViewPage(page, `${baseUrl}/stream/view?source=${sourceName}&token=${token}`);
   assert.ok(!(await response.text()).includes(token), "the server does not write the token into the page");
@@ -232,6 +244,7 @@ async function checkViewPageWithToken(page, baseUrl, token) {
   assert.equal(await first.headerValue("authorization"), `Bearer ${token}`);
   assert.ok(!first.url().includes(token), "the snapshot URL does not carry the token");
   assert.deepEqual(pageErrors, [], "no script errors on the page");
+  assert.deepEqual(policyViolations, [], "nothing the page needs is blocked by its Content-Security-Policy");
 }
 
 /// Runs `check(page, baseUrl)` against a `ptzgrab serve` of the HLS test source, in a fresh browser.

@@ -27,7 +27,7 @@ RouterFixture::RouterFixture(std::vector<SourceConfig> sources, std::string toke
             web::instrument([this](const GrabRequest& r, std::stop_token) { return fake_grab(r); }, metrics),
             minutes(5), 2, [this] { return steady_now(); }),
       context{cache, metrics, nullptr, FfmpegInfo{true, "/usr/bin/ffmpeg", "5.1", ""}, "static",
-              [] { return std::filesystem::path("static"); }, std::move(assets), std::move(token)},
+              [] { return std::filesystem::path("static"); }, web::AssetStore::load(assets), std::move(token)},
       router(context) {
     context.log = [this](std::string_view line) {
         std::lock_guard lock(mutex_);
@@ -88,7 +88,13 @@ std::vector<std::string> RouterFixture::log_lines() const {
 web::Response RouterFixture::call(const std::string& method, const std::string& target,
                                   const std::map<std::string, std::string>& headers) {
     web::Request request{web::http::string_to_verb(method), target, 11};
+    request.set(web::http::field::host, "127.0.0.1:8080");
     for (const auto& [name, value] : headers) request.set(name, value);
+    if (request[web::http::field::host].empty()) request.erase(web::http::field::host);
+    return send(request);
+}
+
+web::Response RouterFixture::send(const web::Request& request) {
     auto promise = std::make_shared<std::promise<web::Response>>();
     auto future = promise->get_future();
     router.handle(request, [promise](web::Response res) { promise->set_value(std::move(res)); });

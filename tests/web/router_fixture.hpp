@@ -20,9 +20,12 @@ public:
                            std::filesystem::path assets = {});
     ~RouterFixture();
 
-    /// The answer the router gives, waited for (10 s at most).
+    /// The answer the router gives, waited for (10 s at most). HTTP/1.1 with "Host: 127.0.0.1:8080"
+    /// unless `headers` name a Host; a Host of "" sends none.
     web::Response call(const std::string& method, const std::string& target,
                        const std::map<std::string, std::string>& headers = {});
+    /// The answer to `request` exactly as given, waited for (10 s at most).
+    web::Response send(const web::Request& request);
     web::Response get(const std::string& target) { return call("GET", target); }
 
     void fail_with(std::optional<ErrorKind> kind);  // later grabs fail with this kind (nullopt: succeed)
