@@ -20,7 +20,7 @@ CardSize card_size(const RenderOptions& render) {
 
 Response card_answer(const ServerContext& ctx, const std::string& url, const Error& error,
                      const RenderOptions& render) {
-    auto card = card_for_error(mask_credentials(url), error, ctx.now(), card_size(render));
+    auto card = card_for_error(mask_credentials(url), masked_error(error, url), ctx.now(), card_size(render));
     auto res = jpeg_response(status_for(error), body_from(std::move(card)));
     set_card_headers(res, error);
     return res;
@@ -87,7 +87,7 @@ void serve_snapshot(ServerContext& ctx, const Target& target, const Reply& reply
     if (!params) return reply(text_response(http::status::bad_request, params.error().message));
     if (!params->url.empty()) return serve_adhoc(ctx, *params, reply);
     const SourceConfig* source = pick_source(ctx, target);
-    if (!source) return reply(text_response(http::status::bad_request, "unknown source: " + params->source.substr(0, 100)));
+    if (!source) return reply(text_response(http::status::bad_request, "unknown source: " + mask_text(params->source).substr(0, 100)));
     ctx.cache.get(source->name, params->force_refresh,
                   [&ctx, source, params = *params, reply](Result<Snapshot> result) {
                       if (!result || !params.is_variant()) return reply(snapshot_answer(ctx, *source, params, result));
