@@ -117,9 +117,9 @@ size_t value_end(std::string_view url, size_t from, bool in_path) {
     return url.size();
 }
 
-// Values of secret parameters after the host: "key=value" pairs in the path, query and fragment.
-void add_parameter_spans(std::string_view url, size_t host_begin, std::vector<Span>& spans) {
-    size_t path = url.find_first_of("/?#", host_begin);
+// Values of secret parameters: "key=value" pairs in the path, query and fragment.
+void add_parameter_spans(std::string_view url, size_t authority_begin, std::vector<Span>& spans) {
+    size_t path = url.find_first_of("/?#", authority_begin);
     if (path == std::string_view::npos) return;
     size_t query = std::min(url.find_first_of("?#", path), url.size());
     size_t pos = path + 1, last_value_end = path + 1;
@@ -156,7 +156,7 @@ std::vector<Span> merged(std::vector<Span> spans) {
     return out;
 }
 
-// Replaces every occurrence of `needle` in `text` with "***", left to right.
+// Replaces every occurrence of `needle` in `text`, left to right, never inside a replacement.
 void replace_all(std::string& text, std::string_view needle, std::string_view with) {
     if (needle.empty()) return;
     for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + with.size()))
@@ -194,8 +194,9 @@ size_t url_end_in_text(std::string_view text, size_t sep) {
     size_t end = token_end(text, sep + 3);
     size_t line_end = std::min(text.find_first_of("\r\n", sep + 3), text.size());
     if (end >= line_end) return end;
-    size_t last_at = text.substr(0, line_end).rfind('@');
-    if (last_at == std::string_view::npos || last_at < end) return end;
+    size_t last_at = text.substr(end, line_end - end).rfind('@');
+    if (last_at == std::string_view::npos) return end;
+    last_at += end;
     if (text.substr(sep + 3, last_at - sep - 3).find(':') == std::string_view::npos) return end;
     return token_end(text, last_at + 1);
 }
