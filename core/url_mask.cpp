@@ -68,18 +68,23 @@ bool has_secret_word(const std::string& key) {
     return false;
 }
 
-// "[fe80::1%25eth0]:554": a bracketed IPv6 host with an optional port, and nothing else.
+// "[fe80::1%25eth0]:554": a bracketed IPv6 address (hex digits, dots, two colons or more, an
+// optional %zone) with an optional port, and nothing else.
 bool is_ipv6_authority(std::string_view authority) {
     size_t close = authority.find(']');
     if (!authority.starts_with('[') || close == std::string_view::npos) return false;
-    bool literal = std::ranges::all_of(authority.substr(1, close - 1), [](char c) {
-        return is_alnum(c) || c == ':' || c == '.' || c == '%' || c == '-' || c == '_';
+    std::string_view literal = authority.substr(1, close - 1);
+    std::string_view address = literal.substr(0, literal.find('%'));
+    std::string_view zone = literal.substr(address.size());
+    bool address_ok = std::ranges::count(address, ':') >= 2 && std::ranges::all_of(address, [](char c) {
+        return std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.';
     });
+    bool zone_ok = std::ranges::all_of(zone, [](char c) { return is_alnum(c) || c == '%' || c == '-' || c == '_' || c == '.'; });
     std::string_view port = authority.substr(close + 1);
     bool port_ok = port.empty() || (port.starts_with(':') && std::ranges::all_of(port.substr(1), [](char c) {
                                         return std::isdigit(static_cast<unsigned char>(c)) != 0;
                                     }));
-    return literal && port_ok;
+    return address_ok && zone_ok && port_ok;
 }
 
 // Where the userinfo's password sits. It runs from the userinfo's first ':' to the URL's last '@':

@@ -35,6 +35,7 @@ TEST_CASE("url: the password in the userinfo and secret query values are masked"
         {"rtsp://admin:pw@[::1]:8554/s", "rtsp://admin:***@[::1]:8554/s"},
         {"rtsp://[fe80::1%25eth0]:554/s", "rtsp://[fe80::1%25eth0]:554/s"},
         {"rtsp://[::1]:554/path@x", "rtsp://[::1]:554/path@x"},
+        {"rtsp://[:p]/x@h/s", "rtsp://[:***@h/s"},  // not an IPv6 host: a user "[" and a password
         {"http://cam/video.mjpg?user=admin&password=hunter2", "http://cam/video.mjpg?user=admin&password=***"},
         {"http://cam/snap?pwd=1&x=2&token=abc#frag", "http://cam/snap?pwd=***&x=2&token=***#frag"},
         {"https://cdn/x.m3u8?X-Amz-Signature=ff&api_key=k&auth=z&pass=p", "https://cdn/x.m3u8?X-Amz-Signature=***&api_key=***&auth=***&pass=***"},

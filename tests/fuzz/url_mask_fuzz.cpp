@@ -88,7 +88,8 @@ Shape build(Pieces& in) {
     std::string scheme(schemes[pick % schemes.size()]);
     std::string key(secret_keys[(pick / schemes.size()) % secret_keys.size()]);
     std::string secret(pick & 0x80 ? encoded_marker : marker);
-    std::string user = without(in.take(), ":@"), pre = in.take(), post = in.take();
+    // A userinfo never holds '[' (RFC 3986); "scheme://[::a]/..." is an IPv6 host to ffmpeg, not a user.
+    std::string user = without(in.take(), ":@["), pre = in.take(), post = in.take();
     std::string host = in.take(), path = in.take(), query = in.take();
     bool pieces_plain = without(user + host + path + query, text_breakers) == user + host + path + query;
     switch (shape) {
