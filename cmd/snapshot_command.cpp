@@ -66,8 +66,10 @@ int write_output(const std::string& path, std::span<const uint8_t> jpeg) {
     return exit_ok;
 }
 
-int report_failure(const SnapshotOptions& o, const GrabRequest& request, const Error& error,
+int report_failure(const SnapshotOptions& o, const GrabRequest& request, const Error& unmasked,
                    const std::string& output) {
+    // The core masks its messages; this guards stderr and the card against one that forgot.
+    Error error = masked_error(unmasked, request.url);
     std::cerr << "ptzgrab: " << to_string(error.kind) << ": " << error.message;
     if (!error.detail.empty()) std::cerr << " (" << error.detail << ")";
     std::cerr << "\n";

@@ -53,9 +53,11 @@ void add_input_options(std::vector<std::string>& argv, SourceKind kind, const Gr
 
 std::string input_argument(SourceKind kind, const std::string& url) {
     if (kind == SourceKind::lavfi) return url.substr(url.find(':') + 1);
+    // ptzgrab takes "RTSP://" or "File:" in any case; ffmpeg 5.1 only in lower case.
+    std::string input = with_lower_case_scheme(url);
     // A local path must never be read as an option or another protocol.
-    if (kind == SourceKind::file && !url.starts_with("file:")) return "file:" + url;
-    return url;
+    if (kind == SourceKind::file && !input.starts_with("file:")) return "file:" + input;
+    return input;
 }
 
 }  // namespace

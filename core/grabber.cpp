@@ -10,6 +10,9 @@ namespace {
 
 using Clock = std::chrono::system_clock;
 
+/// ffmpeg's last line is cut to this length for messages and cards (after masking).
+constexpr size_t max_detail_chars = 300;
+
 bool contains_any(const std::string& text, std::initializer_list<std::string_view> needles) {
     return std::ranges::any_of(needles, [&](std::string_view n) { return text.find(n) != std::string::npos; });
 }
@@ -26,21 +29,32 @@ bool probe_too_short(const ProcessOutcome& outcome) {
            contains_any(outcome.stderr_tail, {"unspecified size", "Could not find codec parameters"});
 }
 
+// The runner keeps only the tail of stderr: when it is full, its first line may start inside a
+// URL, where no masker can see a password; that line is dropped.
+std::string whole_lines(const std::string& stderr_tail) {
+    if (stderr_tail.size() < ProcessSpec{}.output_limit_bytes) return stderr_tail;
+    size_t newline = stderr_tail.find('\n');
+    return newline == std::string::npos ? std::string() : stderr_tail.substr(newline + 1);
+}
+
 }  // namespace
 
 std::string last_stderr_line(const std::string& stderr_tail, const std::string& url) {
-    size_t end = stderr_tail.find_last_not_of(" \r\n\t");
+    // Masked whole before a line is picked or cut: a password may hold a line break, and a cut
+    // may split a secret so that no masker knows it any more.
+    std::string masked = mask_text(stderr_tail, url);
+    size_t end = masked.find_last_not_of(" \r\n\t");
     if (end == std::string::npos) return {};
-    size_t begin = stderr_tail.find_last_of('\n', end);
+    size_t begin = masked.find_last_of('\n', end);
     begin = begin == std::string::npos ? 0 : begin + 1;
-    std::string line = stderr_tail.substr(begin, end + 1 - begin);
-    if (line.size() > 300) line = line.substr(0, 300) + "...";
-    return mask_text(line, url);
+    std::string line = masked.substr(begin, end + 1 - begin);
+    if (line.size() > max_detail_chars) line = line.substr(0, max_detail_chars) + "...";
+    return line;
 }
 
 Error classify_ffmpeg_failure(const ProcessOutcome& outcome, const GrabRequest& request) {
     std::string where = mask_credentials(request.url);
-    std::string detail = last_stderr_line(outcome.stderr_tail, request.url);
+    std::string detail = last_stderr_line(whole_lines(outcome.stderr_tail), request.url);
     if (outcome.cancelled) return {ErrorKind::cancelled, "grab of " + where + " was cancelled", detail};
     if (outcome.timed_out)
         return {ErrorKind::timeout, "no frame from " + where + " within " + seconds_text(request.timeout), detail};

@@ -52,6 +52,14 @@ TEST_CASE("grab argv: a local path is passed as a file: URL, never as an option"
     CHECK(value_of(argv, "-i") == "file:-evil.mp4");
 }
 
+TEST_CASE("grab argv: an upper-case scheme reaches ffmpeg in lower case, which is all ffmpeg 5.1 accepts") {
+    CHECK(value_of(argv_for({.url = "RTSP://Admin:PW@Cam:554/S"}), "-i") == "rtsp://Admin:PW@Cam:554/S");
+    CHECK(value_of(argv_for({.url = "Rtsps://cam/s"}), "-i") == "rtsps://cam/s");
+    CHECK(value_of(argv_for({.url = "HTTP://cam/v.mjpg"}), "-i") == "http://cam/v.mjpg");
+    CHECK(value_of(argv_for({.url = "HTTPS://cam/Live.M3U8"}), "-i") == "https://cam/Live.M3U8");
+    CHECK(value_of(argv_for({.url = "FILE:/srv/clip.mp4"}), "-i") == "file:/srv/clip.mp4");
+}
+
 TEST_CASE("grab argv: RTSP transport is TCP by default and switchable to UDP") {
     CHECK(value_of(argv_for({.url = "rtsp://cam/s"}), "-rtsp_transport") == "tcp");
     CHECK(value_of(argv_for({.url = "rtsp://cam/s", .rtsp_transport = RtspTransport::udp}), "-rtsp_transport") == "udp");

@@ -144,6 +144,33 @@ TEST_CASE("snapshot: a password in the URL never reaches stderr, stdout or the l
     CHECK(ok.out.find("viewer:***@") != std::string::npos);
 }
 
+TEST_CASE("snapshot: a password holding '@' with a space, a quote or a line break never reaches stderr") {
+    ScratchDir dir;
+    for (std::string password : {"Pw8@Sec ret", "Pw8@Sec\"ret", "Pw8@Sec\nret", "Pw8 Sec'ret"}) {
+        CAPTURE(password);
+        std::string url = "rtsp://admin:" + password + "@127.0.0.1:1/s";  // nothing listens on port 1
+        auto r = run_ptzgrab({"snapshot", "--url", url, "--timeout", "5", "--on-error", "image", "-o",
+                              (dir / "card.jpg").string()});
+        INFO(r.err);
+        CHECK(r.exit_code == 4);
+        CHECK(r.err.find("admin:***@127.0.0.1:1/s") != std::string::npos);
+        CHECK(r.err.find("Connection refused") != std::string::npos);
+        for (const char* part : {"Pw8", "Sec", "ret@"}) CHECK(r.err.find(part) == std::string::npos);
+        CHECK(r.out.find("Sec") == std::string::npos);
+        decoded(dir / "card.jpg");
+    }
+}
+
+TEST_CASE("snapshot: an upper-case scheme grabs like a lower-case one (RTSP, HTTP MJPEG, HLS)") {
+    RtspSource rtsp;
+    check_grab("RTSP" + rtsp.url().substr(4), 640, 360);
+    check_grab("Rtsp" + rtsp.url().substr(4), 640, 360);
+    MjpegSource mjpeg;
+    check_grab("HTTP" + mjpeg.url().substr(4), 640, 360);
+    HlsSource hls;
+    check_grab("Http" + hls.url().substr(4), 640, 360);
+}
+
 TEST_CASE("snapshot: -o - writes the JPEG to stdout") {
     auto r = run_ptzgrab({"snapshot", "-o", "-", "--width", "320"});
     REQUIRE(r.exit_code == 0);

@@ -29,11 +29,12 @@ std::string card_key(const std::string& masked_url, const Error& error, CardSize
 void reply_card(ServerContext& ctx, const std::string& url, const Error& error, const RenderOptions& render,
                 const Reply& reply) {
     std::string masked = mask_credentials(url);
+    Error shown = masked_error(error, url);
     CardSize size = card_size(render);
     auto when = ctx.now();
-    auto draw = [masked, error, when, size] { return card_for_error(masked, error, when, size); };
-    ctx.cards.get(card_key(masked, error, size, when), std::move(draw), ctx.offload,
-                  [error, reply](CardCache::Card card) {
+    auto draw = [masked, shown, when, size] { return card_for_error(masked, shown, when, size); };
+    ctx.cards.get(card_key(masked, shown, size, when), std::move(draw), ctx.offload,
+                  [error = shown, reply](CardCache::Card card) {
                       if (!card) return reply(text_response(status_for(error), std::string(to_string(error.kind)) +
                                                                                    ": " + error.message));
                       auto res = jpeg_response(status_for(error), body_from(std::move(card)));
@@ -103,7 +104,7 @@ void serve_snapshot(ServerContext& ctx, const Target& target, const Reply& reply
     if (!params) return reply(text_response(http::status::bad_request, params.error().message));
     if (!params->url.empty()) return serve_adhoc(ctx, *params, reply);
     const SourceConfig* source = pick_source(ctx, target);
-    if (!source) return reply(text_response(http::status::bad_request, "unknown source: " + params->source.substr(0, 100)));
+    if (!source) return reply(text_response(http::status::bad_request, "unknown source: " + mask_text(params->source).substr(0, 100)));
     ctx.cache.get(source->name, params->force_refresh,
                   [&ctx, source, params = *params, reply](Result<Snapshot> result) {
                       if (!result || !params.is_variant()) return reply_snapshot(ctx, *source, params, result, reply);

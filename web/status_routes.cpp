@@ -13,12 +13,16 @@ namespace {
 namespace json = boost::json;
 using std::chrono::duration;
 
-json::value error_json(const std::optional<Error>& error) {
+json::value error_json(const std::optional<Error>& error, std::string_view source_url) {
     if (!error) return nullptr;
-    // Messages are masked by the core already; masking again costs nothing and guards the page.
-    return json::object{{"kind", to_string(error->kind)},
-                        {"message", mask_text(error->message)},
-                        {"detail", mask_text(error->detail)}};
+    // Messages are masked by the core already; masking again, against the source, guards the page.
+    Error shown = masked_error(*error, source_url);
+    return json::object{{"kind", to_string(shown.kind)}, {"message", shown.message}, {"detail", shown.detail}};
+}
+
+std::string_view url_of(const ServerContext& ctx, const std::string& name) {
+    const SourceConfig* source = ctx.cache.find(name);
+    return source ? std::string_view(source->grab.url) : std::string_view{};
 }
 
 json::object source_json(const SourceConfig& s) {
@@ -36,16 +40,18 @@ json::object source_json(const SourceConfig& s) {
     };
 }
 
-// The HLS URL goes to the browser as it is, so one with credentials stays on the server.
-// A source that is itself an HLS stream plays live without an hls_url of its own.
+// The HLS URL goes to the browser as it is, so only a bare one (no userinfo, query or
+// parameters: is_bare_url) leaves the server. A source that is itself an HLS stream plays
+// live without an hls_url of its own.
 ViewSource view_source(const SourceConfig& s) {
     bool source_is_hls = classify_source(s.grab.url) == SourceKind::hls;
     ViewSource v{s.name, mask_credentials(s.grab.url), s.hls_url.empty() && source_is_hls ? s.grab.url : s.hls_url, {}};
     if (v.hls_url.empty()) {
         v.hls_note = "No live stream configured for this source (set hls_url in the config file).";
-    } else if (mask_credentials(v.hls_url) != v.hls_url) {
+    } else if (!is_bare_url(v.hls_url)) {
         v.hls_url.clear();
-        v.hls_note = "The live stream's URL holds credentials, so it is not sent to the browser.";
+        v.hls_note = "The live stream's URL has a user, a query or parameters that may hold credentials, "
+                     "so it is not sent to the browser.";
     }
     return v;
 }
@@ -64,7 +70,7 @@ void serve_cache(ServerContext& ctx, const Reply& reply) {
             {"misses", s.misses},
             {"grabs", s.grabs},
             {"failures", s.failures},
-            {"last_error", error_json(s.last_error)},
+            {"last_error", error_json(s.last_error, url_of(ctx, s.name))},
             {"bytes_held", s.bytes_held},
             {"evictions", s.evictions},
             {"grab_in_flight", s.grab_in_flight},
@@ -76,7 +82,7 @@ void serve_cache(ServerContext& ctx, const Reply& reply) {
 void serve_cache_clear(ServerContext& ctx, const Target& target, const Reply& reply) {
     std::string name;
     if (const std::string* s = target.find("source")) {
-        if (!ctx.cache.find(*s)) return reply(text_response(http::status::bad_request, "unknown source: " + s->substr(0, 100)));
+        if (!ctx.cache.find(*s)) return reply(text_response(http::status::bad_request, "unknown source: " + mask_text(*s).substr(0, 100)));
         name = *s;
     }
     json::array cleared;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string_view>
 
+#include "core/url.hpp"
 #include "html_escape.hpp"
 
 namespace ptzgrab::web {
@@ -37,6 +38,16 @@ const ViewSource* pick_source(const ViewPageModel& model) {
     for (const auto& source : model.sources)
         if (source.name == model.selected) return &source;
     return model.sources.empty() ? nullptr : &model.sources.front();
+}
+
+/// The browser loads the HLS URL itself: one that could carry a credential never reaches the page,
+/// whatever the caller put in the model (is_bare_url is an allow-list).
+ViewSource without_unsafe_hls(ViewSource source) {
+    if (!source.hls_url.empty() && !is_bare_url(source.hls_url)) {
+        source.hls_url.clear();
+        source.hls_note = "The live stream's URL may hold credentials, so it is not sent to the browser.";
+    }
+    return source;
 }
 
 std::string render_head(std::string_view title) {
@@ -115,13 +126,14 @@ std::string render_snapshot_panel(const ViewSource& source) {
 }
 
 std::string render_body(const ViewPageModel& model, const ViewSource& source) {
+    ViewSource live = without_unsafe_hls(source);
     std::string html = "<body>\n<header class=\"top\"><h1><a href=\"/stream/view\">ptzgrab</a></h1>";
     html += "<p class=\"source-name\">" + html_escape(source.name) + "</p></header>\n";
     html += render_picker(model, source);
     html += "<main id=\"view\" data-source=\"" + html_escape(source.name) + "\" data-hls-url=\"" +
-            html_escape(source.hls_url) + "\" data-refresh-ms=\"" +
+            html_escape(live.hls_url) + "\" data-refresh-ms=\"" +
             std::to_string(snapshot_refresh_interval.count()) + "\">\n";
-    html += render_live_panel(source);
+    html += render_live_panel(live);
     html += render_snapshot_panel(source);
     html += "</main>\n<footer><p>Source URL: <code id=\"source-url\">" + html_escape(source.masked_url) +
             "</code></p></footer>\n</body>\n</html>\n";

@@ -8,7 +8,7 @@ namespace ptzgrab::web {
 struct ViewSource {
     std::string name;
     std::string masked_url;  // shown as text; must already be masked
-    std::string hls_url;     // played by the browser as given; empty: no live player
+    std::string hls_url;     // played by the browser as given, if is_bare_url (else dropped); empty: no live player
     std::string hls_note;    // shown when hls_url is empty (why, or what to configure)
 };
 

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <fstream>
 
+#include "core/fallback.hpp"
 #include "router_fixture.hpp"
 #include "support/fixtures.hpp"
 #include "web/responses.hpp"
@@ -243,6 +244,85 @@ TEST_CASE("router: a source that is itself HLS plays live on the view page, unle
     std::string view = body(secret.get("/stream/view"));
     CHECK(view.find("s3cretpw") == std::string::npos);
     CHECK(view.find("credentials") != std::string::npos);
+}
+
+TEST_CASE("router: /stream/info, the /stream/view footer and its data-hls-url never show any form of credential") {
+    auto spaced = RouterFixture::source("spaced", "rtsp://admin:Pw8@Sec ret@127.0.0.1:1/s");
+    spaced.hls_url = "https://cdn.example/x.m3u8?p%61ssword=SECRET1";
+    auto p2p = RouterFixture::source("p2p", "http://cam/videostream.cgi?loginuse=admin&loginpas=SECRET2");
+    auto xmeye = RouterFixture::source("xmeye", "rtsp://h:554/user=admin&password=SECRET3&channel=1&stream=0.sdp");
+    auto sofia = RouterFixture::source("sofia", "rtsp://h:554/user=admin_password=SECRET4_channel=1_stream=0.sdp");
+    auto signed_hls = RouterFixture::source("signed", "https://cdn.example/live.m3u8?sig=SECRET5");
+    auto params = RouterFixture::source("params", "rtsp://cam/s;password=SECRET6");
+    params.hls_url = "https://cdn.example/live;token=SECRET7/x.m3u8";
+    RouterFixture f({spaced, p2p, xmeye, sofia, signed_hls, params});
+    std::string info = body(f.get("/stream/info"));
+    CHECK(info.find("SECRET") == std::string::npos);
+    CHECK(info.find("Sec ret") == std::string::npos);
+    for (const char* name : {"spaced", "p2p", "xmeye", "sofia", "signed", "params"}) {
+        CAPTURE(name);
+        std::string view = body(f.get(std::string("/stream/view?source=") + name));
+        CHECK(view.find("SECRET") == std::string::npos);
+        CHECK(view.find("Sec ret") == std::string::npos);
+        CHECK(view.find("data-hls-url=\"\"") != std::string::npos);
+        CHECK(view.find("Source URL: <code id=\"source-url\">") != std::string::npos);
+    }
+}
+
+TEST_CASE("router: an HLS URL goes to the browser only with no userinfo and no query at all") {
+    auto query = RouterFixture::source("query", "http://cam.example/live/index.m3u8?quality=hi");
+    auto own = RouterFixture::source("own", "rtsp://cam/s");
+    own.hls_url = "https://cdn.example/x.m3u8?lang=en";
+    auto user = RouterFixture::source("user", "rtsp://cam/s");
+    user.hls_url = "https://viewer@cdn.example/x.m3u8";
+    auto bare = RouterFixture::source("bare", "rtsp://cam/s");
+    bare.hls_url = "https://cdn.example/live/x.m3u8";
+    RouterFixture f({query, own, user, bare});
+    for (const char* name : {"query", "own", "user"}) {
+        CAPTURE(name);
+        std::string view = body(f.get(std::string("/stream/view?source=") + name));
+        CHECK(view.find("data-hls-url=\"\"") != std::string::npos);
+        CHECK(view.find("<video id=\"live\" muted autoplay playsinline loop controls preload=\"auto\" hidden>") != std::string::npos);
+    }
+    CHECK(body(f.get("/stream/view?source=bare")).find("data-hls-url=\"https://cdn.example/live/x.m3u8\"") != std::string::npos);
+}
+
+TEST_CASE("router: /stream/cache's last error and the diagnostic card are masked against their source") {
+    // The fake grab's message quotes the raw URL, as a careless core message would; a line
+    // break in the password defeats masking by URL shape alone.
+    std::string url = "rtsp://admin:Pw8\nSECRET9@127.0.0.1:1/s";
+    RouterFixture f({RouterFixture::source("cam", url)});
+    f.fail_with(ErrorKind::source_unreachable);
+    auto card = f.get("/stream/snapshot");
+    CHECK(card.result() == http::status::bad_gateway);
+    std::string cache = body(f.get("/stream/cache"));
+    CHECK(cache.find("SECRET9") == std::string::npos);
+    CHECK(cache.find("Pw8") == std::string::npos);
+    auto last_error = boost::json::parse(cache).at("sources").as_array()[0].at("last_error");
+    CHECK(last_error.at("message") == "fake failure of rtsp://admin:***@127.0.0.1:1/s");
+
+    // The card's text is drawn into the JPEG: it must be the very card drawn from the masked strings.
+    ptzgrab::Error raw{ErrorKind::source_unreachable, "fake failure of " + url, "fake stderr line"};
+    ptzgrab::Error masked{ErrorKind::source_unreachable, "fake failure of rtsp://admin:***@127.0.0.1:1/s", "fake stderr line"};
+    auto now = f.context.now();
+    auto expected = ptzgrab::card_for_error("rtsp://admin:***@127.0.0.1:1/s", masked, now);
+    auto unmasked = ptzgrab::card_for_error("rtsp://admin:***@127.0.0.1:1/s", raw, now);
+    REQUIRE(expected != unmasked);
+    std::string served = body(card);
+    CHECK(served == std::string(expected.begin(), expected.end()));
+}
+
+TEST_CASE("router: an unknown source name is masked before it is cut and echoed") {
+    RouterFixture f;
+    std::string name = "rtsp%3A%2F%2Fu%3A" + std::string(90, 'x') + "%3ASECRETA%40h";
+    for (std::string target : {"/stream/snapshot?source=" + name, "/stream/cache/clear?source=" + name}) {
+        CAPTURE(target);
+        auto r = f.call(target.starts_with("/stream/cache") ? "POST" : "GET", target);
+        CHECK(r.result() == http::status::bad_request);
+        CHECK(body(r).find("unknown source") != std::string::npos);
+        CHECK(body(r).find("SECRETA") == std::string::npos);
+        CHECK(body(r).find("xxxx") == std::string::npos);
+    }
 }
 
 TEST_CASE("router: /metrics counts requests, grabs, failures by kind and the cache") {

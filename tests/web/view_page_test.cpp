@@ -84,11 +84,25 @@ TEST_CASE("view page: names, URLs and notes are HTML-escaped everywhere they app
     CHECK_FALSE(contains(html, "<b>"));
     CHECK_FALSE(contains(html, "<x>"));
     CHECK(contains(html, "data-source=\"&lt;b&gt;&quot;cam&quot;\""));
-    CHECK(contains(html, "data-hls-url=\"/x.m3u8?a=1&amp;b=&quot;2&quot;\""));
+    CHECK(contains(html, "data-hls-url=\"\""));  // an HLS URL with a query never reaches the page
+    CHECK_FALSE(contains(html, "\"2\""));
     CHECK(contains(html, "?source=%3Cb%3E%22cam%22"));
 
     model.selected = "two";
     CHECK(contains(render_view_page(model), "&lt;i&gt;no&lt;/i&gt;"));
+}
+
+TEST_CASE("view page: an HLS URL that could carry a credential is never written into the page") {
+    for (const char* url : {"https://u:SECRETPW@cdn/x.m3u8", "https://cdn/x.m3u8?sig=SECRETPW", "https://cdn/x.m3u8#SECRETPW",
+                            "https://cdn/live;token=SECRETPW/x.m3u8", "/x.m3u8?token=SECRETPW"}) {
+        CAPTURE(url);
+        ViewPageModel model{{{"cam", "rtsp://cam/s", url, ""}}, ""};
+        std::string html = render_view_page(model);
+        CHECK_FALSE(contains(html, "SECRETPW"));
+        CHECK(contains(html, "data-hls-url=\"\""));
+        CHECK(contains(html, "playsinline loop controls preload=\"auto\" hidden>"));
+        CHECK(contains(html, "credentials"));
+    }
 }
 
 TEST_CASE("view page: no sources at all still renders a page that says so") {
