@@ -59,9 +59,11 @@ void serve_adhoc(ServerContext& ctx, const SnapshotParams& params, const Reply& 
     GrabRequest request;
     request.url = params.url;
     ctx.adhoc->grab(request, [&ctx, params, reply](Result<Frame> frame) {
-        if (!frame) return reply(card_answer(ctx, params.url, frame.error(), params.apply_to({})));
-        Snapshot snapshot{std::move(*frame), nullptr, false, false, std::nullopt};
-        reply(frame_answer(ctx, params.url, snapshot, params, RenderOptions{}));
+        render_and_send([&] {
+            if (!frame) return card_answer(ctx, params.url, frame.error(), params.apply_to({}));
+            Snapshot snapshot{std::move(*frame), nullptr, false, false, std::nullopt};
+            return frame_answer(ctx, params.url, snapshot, params, RenderOptions{});
+        }, reply);
     });
 }
 
@@ -90,11 +92,13 @@ void serve_snapshot(ServerContext& ctx, const Target& target, const Reply& reply
     if (!source) return reply(text_response(http::status::bad_request, "unknown source: " + params->source.substr(0, 100)));
     ctx.cache.get(source->name, params->force_refresh,
                   [&ctx, source, params = *params, reply](Result<Snapshot> result) {
-                      if (!result || !params.is_variant()) return reply(snapshot_answer(ctx, *source, params, result));
+                      bool variant = result && params.is_variant();
+                      RenderAnswer render = [&ctx, source, params, result = std::move(result)] {
+                          return snapshot_answer(ctx, *source, params, result);
+                      };
                       // A cache hit answers on the io thread: a resize or re-encode must not run there.
-                      ctx.offload([&ctx, source, params, reply, result = std::move(result)] {
-                          reply(snapshot_answer(ctx, *source, params, result));
-                      });
+                      if (variant) return ctx.offload(std::move(render), reply);
+                      render_and_send(render, reply);
                   });
 }
 
@@ -104,7 +108,7 @@ void serve_latest(ServerContext& ctx, const std::string& name, const Reply& repl
     // Through the cache like a snapshot: inside max age its prepared buffer as it is; past it a
     // shared refresh, so a dashboard polling only /latest.jpg never sees a frozen or falsely live frame.
     ctx.cache.get(source->name, false, [&ctx, source, reply](Result<Snapshot> result) {
-        reply(snapshot_answer(ctx, *source, SnapshotParams{}, result));
+        render_and_send([&] { return snapshot_answer(ctx, *source, SnapshotParams{}, result); }, reply);
     });
 }
 

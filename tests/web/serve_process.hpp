@@ -19,6 +19,8 @@ public:
     bool running() { return process_->running(); }
     void stop() { process_->stop(); }
     pid_t pid() const { return process_->pid(); }
+    /// Waits (at most `timeout`) for the server to end on its own; its exit code, or -1 if it still runs.
+    int wait_exit(std::chrono::milliseconds timeout);
 
 private:
     ScratchDir dir_;
