@@ -31,6 +31,8 @@ void report_exception(std::exception_ptr error) {
         std::rethrow_exception(error);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ptzgrab: connection ended by an error: %s\n", e.what());
+    } catch (...) {  // whatever it was, it must not end an io thread
+        std::fprintf(stderr, "ptzgrab: connection ended by an error\n");
     }
 }
 

@@ -169,7 +169,7 @@ TEST_CASE("serve: SIGTERM while big renders are queued answers them within the g
         for (auto& r : replies)
             if (r.wait_for(1ms) == std::future_status::ready) first_answered = true;
     REQUIRE(first_answered);
-    ::kill(serve.pid(), SIGTERM);
+    REQUIRE(serve.signal(SIGTERM));
     int ok = 0;
     for (auto& r : replies) ok += r.get().status == 200;
     CHECK(ok == clients);
@@ -196,11 +196,11 @@ TEST_CASE("serve: a second Ctrl-C stops at once, with no ffmpeg left behind") {
     std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     REQUIRE(::send(keep_alive, request.data(), request.size(), MSG_NOSIGNAL) > 0);
 
-    ::kill(serve.pid(), SIGINT);
+    REQUIRE(serve.signal(SIGINT));
     CHECK(hung.get().status == 503);  // the grab was cancelled
     std::this_thread::sleep_for(1s);
-    CHECK(serve.running());  // still draining: the keep-alive connection is open
-    ::kill(serve.pid(), SIGINT);
+    REQUIRE(serve.running());  // still draining: the keep-alive connection is open
+    REQUIRE(serve.signal(SIGINT));
     CHECK(serve.wait_exit(15s) == 0);  // long before the 30 s idle timeout or the grace would end it
     ::close(keep_alive);
     CHECK(contains(serve.log(), "stopping now"));

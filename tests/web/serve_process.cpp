@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <signal.h>
+
 #include <algorithm>
 #include <fstream>
 #include <thread>
@@ -18,6 +20,11 @@ ServeProcess::ServeProcess(const std::vector<std::string>& args, const std::map<
     bool listening = wait_for_listen(port_, 20s);
     if (!listening) MESSAGE(process_->log_text());
     REQUIRE(listening);
+}
+
+bool ServeProcess::signal(int sig) {
+    pid_t pid = process_->pid();
+    return pid > 0 && ::kill(pid, sig) == 0;
 }
 
 int ServeProcess::wait_exit(std::chrono::milliseconds timeout) {
