@@ -32,7 +32,7 @@ struct ServerOptions {
 class Server {
 public:
     explicit Server(ServerOptions options);
-    ~Server();  // grab and render threads post answers into its io_context: join them first
+    ~Server();  // the owner joins first what posts answers into its io_context (cmd/serve_runtime)
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
 
