@@ -212,6 +212,17 @@ TEST_CASE("serve: a second Ctrl-C stops at once, with no ffmpeg left behind") {
     REQUIRE(keep_alive >= 0);
     std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     REQUIRE(::send(keep_alive, request.data(), request.size(), MSG_NOSIGNAL) > 0);
+    std::string answer;  // answered, so the server holds it (not just the kernel's backlog)
+    for (int i = 0; i < 200 && answer.find("\r\n\r\n") == std::string::npos; ++i) {
+        pollfd p{keep_alive, POLLIN, 0};
+        char chunk[512];
+        if (::poll(&p, 1, 100) > 0) {
+            ssize_t n = ::recv(keep_alive, chunk, sizeof chunk, 0);
+            if (n <= 0) break;
+            answer.append(chunk, static_cast<size_t>(n));
+        }
+    }
+    REQUIRE(answer.starts_with("HTTP/1.1 200"));
 
     REQUIRE(serve.signal(SIGINT));
     CHECK(hung.get().status == 503);  // the grab was cancelled
