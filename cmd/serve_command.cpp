@@ -1,17 +1,12 @@
 #include "serve_command.hpp"
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
-
-#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 
-#include "core/grabber.hpp"
-#include "core/latest_frame_store.hpp"
 #include "core/source_config.hpp"
 #include "exit_codes.hpp"
 #include "serve_access.hpp"
+#include "serve_runtime.hpp"
 #include "web/server.hpp"
 
 #ifndef PTZGRAB_ASSETS_DIR
@@ -62,22 +57,6 @@ std::string check_host_name(const std::string& name) {
     return {};
 }
 
-// After every good grab: the JPEG to disk (a fallback folder if need be).
-FrameCache::FrameListener frame_listener(LatestFrameStore& store, const std::string& default_source) {
-    return [&store, default_source](const SourceConfig& source, const Snapshot& snapshot) {
-        if (!snapshot.jpeg) return;
-        auto written = store.write(source.name, source.name == default_source, *snapshot.jpeg);
-        if (std::string note = store.take_change_note(); !note.empty()) std::fprintf(stderr, "ptzgrab: %s\n", note.c_str());
-        if (!written) std::fprintf(stderr, "ptzgrab: %s\n", written.error().message.c_str());
-    };
-}
-
-std::string open_url(const std::string& bind, uint16_t port, bool has_token) {
-    std::string host = bind == "0.0.0.0" || bind == "::" ? "127.0.0.1" : bind;
-    if (host.find(':') != std::string::npos) host = "[" + host + "]";
-    return "http://" + host + ":" + std::to_string(port) + "/stream/view" + (has_token ? "?token=..." : "");
-}
-
 }  // namespace
 
 CLI::App* setup_serve(CLI::App& app, ServeOptions& o) {
@@ -111,59 +90,32 @@ CLI::App* setup_serve(CLI::App& app, ServeOptions& o) {
         ->check(CLI::Range(16, 1 << 20))->capture_default_str();
     cmd->add_option("--threads", o.threads, "HTTP io threads")->check(CLI::Range(1, 64))->capture_default_str();
     cmd->footer(connection_help());
+    cmd->add_option("--max-connections", o.max_connections,
+                    "Open connections at most; past 3/4 of it a new one must send its first byte within 2 s")
+        ->check(CLI::Range(1, 1'000'000))->capture_default_str();
+    cmd->add_option("--max-connections-per-peer", o.max_connections_per_peer,
+                    "Open connections at most from one client address; more are closed at once")
+        ->check(CLI::Range(1, 1'000'000))->capture_default_str();
+    cmd->add_option("--shutdown-grace", o.shutdown_grace_s,
+                    "Seconds after SIGINT/SIGTERM for answers in flight to go out; a second signal stops at once")
+        ->check(CLI::Range(0.0, 3600.0))->capture_default_str();
     return cmd;
 }
 
 namespace {
 
-// Everything `serve` runs, in the order it must be torn down (reverse of construction).
+// The runtime owns and tears down everything `serve` runs; here only the settings from the options.
 int serve_sources(const ServeOptions& o, std::vector<SourceConfig> sources) {
-    auto runner = make_process_runner();
-    Grabber grabber(*runner, locate_ffmpeg(*runner, o.ffmpeg));
-    if (!grabber.ffmpeg().usable) std::cerr << "ptzgrab: warning: " << grabber.ffmpeg().problem << "\n";
-    auto grab = [&grabber](const GrabRequest& r, std::stop_token stop) { return grabber.grab(r, stop); };
-
-    web::ServerOptions server_options;
-    server_options.bind = o.bind;
-    server_options.port = static_cast<uint16_t>(o.port);
-    server_options.threads = o.threads;
-    web::Server server(server_options);  // before the cache: its grab threads post into the server
-    web::Metrics metrics;
-    LatestFrameStore store(o.static_dir);
-    std::string default_source = sources.front().name;
-    auto cache = std::make_unique<FrameCache>(std::move(sources), web::instrument(grab, metrics),
-                                              duration_cast<milliseconds>(duration<double>(o.stale_limit_s)));
-    cache->set_frame_listener(frame_listener(store, default_source));
-    cache->set_memory_budget(static_cast<size_t>(o.frame_memory_mb) * 1024 * 1024);
-    std::unique_ptr<web::AdhocGrabs> adhoc;
-    if (o.allow_any_url) adhoc = std::make_unique<web::AdhocGrabs>(web::instrument(grab, metrics));
-
+    ServeRuntime runtime(o, std::move(sources));
+    web::ServerContext& context = runtime.context();
+    context.static_dir = o.static_dir;
     std::string assets_dir = o.assets_dir.empty() ? PTZGRAB_ASSETS_DIR : o.assets_dir;
-    web::ServerContext context{*cache, metrics, adhoc.get(), grabber.ffmpeg(), o.static_dir,
-                               [&store] { return store.directory(); }, web::AssetStore::load(assets_dir), o.token,
-                               host_policy(o.bind, o.allow_hosts)};
+    context.assets = web::AssetStore::load(assets_dir);
     if (context.assets.size() == 0)
         std::cerr << "ptzgrab: warning: no files in the assets folder " << assets_dir << "\n";
-    boost::asio::thread_pool render_pool(2);  // variants are rendered here, never on an io thread
-    context.offload = [&render_pool](std::function<void()> work) { boost::asio::post(render_pool, std::move(work)); };
-    web::Router router(context);
-    auto port = server.listen();
-    if (!port) {
-        std::cerr << "ptzgrab: " << port.error().message << ": " << port.error().detail << "\n";
-        return exit_usage;
-    }
-    std::printf("ptzgrab: serving %zu source(s); open %s\n", cache->sources().size(),
-                open_url(o.bind, *port, !context.token.empty()).c_str());
-    std::fflush(stdout);
-    server.run(router, [&cache, &adhoc] {
-        cache->shutdown();
-        if (adhoc) adhoc->shutdown();
-    });
-    // Grab threads may still be answering through the router: join them while it exists.
-    adhoc.reset();
-    cache.reset();
-    render_pool.join();
-    return exit_ok;
+    context.token = o.token;
+    context.hosts = host_policy(o.bind, o.allow_hosts);
+    return runtime.serve();
 }
 
 }  // namespace

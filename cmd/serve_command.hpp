@@ -22,6 +22,9 @@ struct ServeOptions {
     bool allow_any_url = false;
     std::string ffmpeg;
     int threads = 2;
+    int max_connections = 1024;          // open connections at most (descriptors are finite)
+    int max_connections_per_peer = 64;   // from one client address: one client cannot take every slot
+    double shutdown_grace_s = 0.5;       // after SIGINT/SIGTERM, for answers in flight to go out
 };
 
 CLI::App* setup_serve(CLI::App& app, ServeOptions& options);

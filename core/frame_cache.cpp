@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <cstdio>
 #include <future>
 #include <map>
 #include <mutex>
@@ -24,6 +25,18 @@ struct Slot {
     uint64_t hits = 0, misses = 0, grabs = 0, failures = 0, evictions = 0;
     FrameCache::Clock::time_point last_asked;      // for the memory budget: least recently asked goes first
 };
+
+// Runs a caller's callback on a grab thread; what it throws is reported, never let out of the thread.
+template <class F>
+void call_guarded(const char* what, F&& callback) noexcept {
+    try {
+        callback();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ptzgrab: %s of the frame cache threw: %s\n", what, e.what());
+    } catch (...) {
+        std::fprintf(stderr, "ptzgrab: %s of the frame cache threw\n", what);
+    }
+}
 
 size_t bytes_of(const Snapshot& s) {
     return static_cast<size_t>(s.frame.width) * s.frame.height * 3 + (s.jpeg ? s.jpeg->size() : 0);
@@ -108,23 +121,26 @@ struct FrameCache::Impl {
         }
     }
 
+    // Grab and render; an exception (bad_alloc, cv::Exception, a throwing grab) becomes an error,
+    // so the slot never stays "in flight" and no exception leaves the grab thread.
+    Result<Snapshot> produce(const SourceConfig& config) {
+        try {
+            Result<Frame> frame = grab(config.grab, stop.get_token());
+            if (!frame) return std::unexpected(frame.error());
+            auto jpeg = render_jpeg(*frame, config.render);
+            if (!jpeg) return std::unexpected(jpeg.error());
+            return Snapshot{std::move(*frame), std::make_shared<const std::vector<uint8_t>>(std::move(*jpeg)),
+                            false, false, std::nullopt};
+        } catch (const std::exception& e) {
+            return make_error(ErrorKind::io_error, "the grab failed", e.what());
+        } catch (...) {
+            return make_error(ErrorKind::io_error, "the grab failed");
+        }
+    }
+
     void run_grab(Slot& slot) {
         const SourceConfig& config = *slot.config;
-        Result<Frame> frame = std::unexpected(Error{ErrorKind::io_error, "the grab failed", {}});
-        try {
-            frame = grab(config.grab, stop.get_token());
-        } catch (const std::exception& e) {  // the slot must not stay "in flight" for ever
-            frame = std::unexpected(Error{ErrorKind::io_error, "the grab failed", e.what()});
-        }
-        Result<Snapshot> result = std::unexpected(Error{ErrorKind::no_frame, "", {}});
-        if (!frame) {
-            result = std::unexpected(frame.error());
-        } else if (auto jpeg = render_jpeg(*frame, config.render); !jpeg) {
-            result = std::unexpected(jpeg.error());
-        } else {
-            result = Snapshot{std::move(*frame), std::make_shared<const std::vector<uint8_t>>(std::move(*jpeg)),
-                              false, false, std::nullopt};
-        }
+        Result<Snapshot> result = produce(config);
         std::vector<Callback> waiters;
         FrameListener notify;
         {
@@ -145,8 +161,9 @@ struct FrameCache::Impl {
             }
         }
         // Waiters first: a slow disk behind the listener must not hold up the answers.
-        for (Callback& done : waiters) done(result);
-        if (notify && result) notify(config, *result);
+        // Each one alone: a callback that throws must not keep the others from their answer.
+        for (Callback& done : waiters) call_guarded("a waiter", [&] { done(result); });
+        if (notify && result) call_guarded("the frame listener", [&] { notify(config, *result); });
     }
 };
 

@@ -8,12 +8,13 @@
 #include <unistd.h>
 
 #include <array>
-#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 #include <thread>
+
+#include "child_guard.hpp"
 
 namespace ptzgrab {
 namespace {
@@ -21,8 +22,6 @@ namespace {
 namespace bp = boost::process;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
-
-std::atomic<int> running_children{0};
 
 // Runs in the child between fork and exec: its own process group (so a timeout
 // kills ffmpeg and anything it started) and death when the parent dies.
@@ -74,11 +73,6 @@ private:
     bool done_ = false;
 };
 
-void kill_group(pid_t pid) {
-    ::kill(-pid, SIGKILL);  // fails harmlessly if the child has not called setpgid yet
-    ::kill(pid, SIGKILL);
-}
-
 int decode_status(int native) {
     if (WIFEXITED(native)) return WEXITSTATUS(native);
     if (WIFSIGNALED(native)) return 128 + WTERMSIG(native);
@@ -110,7 +104,11 @@ private:
         if (ec) {
             return make_error(ErrorKind::io_error, "cannot start " + spec.argv.front(), ec.message());
         }
-        ++running_children;
+        // From here on, however this function is left, the child's group is killed and reaped.
+        ChildGuard guard(child.id(), [&child] {
+            std::error_code ignored;
+            child.wait(ignored);
+        });
         ProcessOutcome outcome;
         TailReader out_reader(out_pipe, outcome.stdout_tail, spec.output_limit_bytes);
         TailReader err_reader(err_pipe, outcome.stderr_tail, spec.output_limit_bytes);
@@ -130,9 +128,8 @@ private:
             else if (Clock::now() >= deadline) outcome.timed_out = true;
             else std::this_thread::sleep_for(1ms);
         }
-        if (outcome.timed_out || outcome.cancelled) kill_group(child.id());
-        child.wait(ec);
-        --running_children;
+        if (outcome.timed_out || outcome.cancelled) guard.kill_group();
+        guard.reap();
         outcome.exit_code = decode_status(child.native_exit_code());
         outcome.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
         return outcome;
@@ -142,7 +139,5 @@ private:
 }  // namespace
 
 std::unique_ptr<ProcessRunner> make_process_runner() { return std::make_unique<BoostProcessRunner>(); }
-
-int running_child_processes() { return running_children.load(); }
 
 }  // namespace ptzgrab

@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <future>
+#include <new>
+#include <stdexcept>
 #include <thread>
 
 #include "core/ffmpeg_locator.hpp"
@@ -204,4 +207,41 @@ TEST_CASE("frame cache: a single frame larger than the whole budget is still ser
     auto again = cache.get_blocking("a", false);
     REQUIRE(again.has_value());
     CHECK(again->from_cache);
+}
+
+TEST_CASE("frame cache: a waiter or listener that throws does not keep the others from their answer") {
+    CountingGrab grab;
+    std::promise<void> release;  // holds the grab until every waiter has joined it
+    std::shared_future<void> gate = release.get_future().share();
+    FrameCache cache({source("cam", lavfi, 60s)}, [&](const GrabRequest& r, std::stop_token stop) {
+        gate.wait_for(20s);
+        return grab.grabber.grab(r, stop);
+    });
+    std::atomic<int> listened{0};
+    cache.set_frame_listener([&](const SourceConfig&, const Snapshot&) {
+        ++listened;
+        throw std::runtime_error("the disk writer failed");
+    });
+    std::atomic<int> thrown{0};
+    cache.get("cam", false, [&](Result<Snapshot>) {
+        ++thrown;
+        throw std::runtime_error("a callback failed");
+    });
+    cache.get("cam", false, [&](Result<Snapshot>) {
+        ++thrown;
+        throw std::bad_alloc();
+    });
+    std::promise<Result<Snapshot>> last;
+    cache.get("cam", false, [&](Result<Snapshot> r) { last.set_value(std::move(r)); });
+    release.set_value();
+    auto answer = last.get_future();
+    REQUIRE(answer.wait_for(30s) == std::future_status::ready);
+    CHECK(answer.get().has_value());
+    CHECK(thrown == 2);
+    // The grab thread lives on: a forced refresh grabs again, and the listener ran each time.
+    auto again = cache.get_blocking("cam", true);
+    REQUIRE(again.has_value());
+    CHECK_FALSE(again->from_cache);
+    for (int i = 0; i < 100 && listened < 2; ++i) std::this_thread::sleep_for(20ms);
+    CHECK(listened == 2);
 }

@@ -1,8 +1,14 @@
 #include <doctest/doctest.h>
 
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <cerrno>
 #include <csignal>
+#include <stdexcept>
 #include <thread>
 
+#include "core/child_guard.hpp"
 #include "core/process.hpp"
 #include "support/fixtures.hpp"
 
@@ -61,4 +67,40 @@ TEST_CASE("process: a program that does not exist is an error, not a crash") {
     auto runner = make_process_runner();
     auto r = runner->run({{"/nonexistent/ffmpeg", "-version"}, 1000ms});
     CHECK_FALSE(r.has_value());
+}
+
+TEST_CASE("process: a child left behind by an exception is killed with its group, reaped and no longer counted") {
+    testing::ScratchDir dir;
+    std::string marker = "ptzgrab-guard-test-" + std::to_string(::getpid());
+    // The grandchild is a shell named by the marker (`sleep 300 MARKER` would exit at once: a bad interval).
+    auto script = testing::write_script(dir / "hang.sh", "sh -c 'sleep 300; :' " + marker + " & sleep 301; wait");
+    // Started as the runner starts ffmpeg: the leader of its own process group.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+    std::string path = script.string();
+    char* argv[] = {path.data(), nullptr};
+    pid_t pid = -1;
+    REQUIRE(::posix_spawn(&pid, path.c_str(), nullptr, &attr, argv, environ) == 0);
+    posix_spawnattr_destroy(&attr);
+    int before = running_child_processes();
+    try {
+        ChildGuard guard(pid, [pid] { ::waitpid(pid, nullptr, 0); });
+        CHECK(running_child_processes() == before + 1);
+        bool grandchild = false;  // the grandchild runs: the group is more than the pid
+        for (int i = 0; i < 100 && !grandchild; ++i, std::this_thread::sleep_for(50ms))
+            grandchild = !testing::processes_with_arg(marker).empty();
+        REQUIRE(grandchild);
+        throw std::runtime_error("thrown between spawn and wait");
+    } catch (const std::runtime_error&) {
+    }
+    CHECK(running_child_processes() == before);
+    errno = 0;
+    CHECK(::waitpid(pid, nullptr, WNOHANG) == -1);  // reaped already: no zombie left
+    CHECK(errno == ECHILD);
+    bool group_gone = false;
+    for (int i = 0; i < 100 && !group_gone; ++i, std::this_thread::sleep_for(50ms))
+        group_gone = testing::processes_with_arg(marker).empty();
+    CHECK(group_gone);
 }

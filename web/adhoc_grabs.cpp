@@ -2,6 +2,8 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <cstdio>
+#include <exception>
 
 namespace ptzgrab::web {
 
@@ -14,6 +16,17 @@ struct AdhocGrabs::Impl {
 
     Impl(FrameCache::GrabFunction g, int threads, int limit)
         : grab(std::move(g)), max_in_flight(limit), pool(static_cast<size_t>(std::max(1, threads))) {}
+
+    // What the grab throws becomes an error: the slot it holds is given back either way.
+    Result<Frame> grab_guarded(const GrabRequest& request) {
+        try {
+            return grab(request, stop.get_token());
+        } catch (const std::exception& e) {
+            return make_error(ErrorKind::io_error, "the grab failed", e.what());
+        } catch (...) {
+            return make_error(ErrorKind::io_error, "the grab failed");
+        }
+    }
 };
 
 AdhocGrabs::AdhocGrabs(FrameCache::GrabFunction grab, int threads, int max_in_flight)
@@ -34,9 +47,15 @@ void AdhocGrabs::grab(GrabRequest request, Done done) {
         return done(make_error(ErrorKind::cancelled, "too many ?url= grabs in flight; try again"));
     }
     boost::asio::post(impl_->pool, [impl = impl_.get(), request = std::move(request), done = std::move(done)] {
-        Result<Frame> frame = impl->grab(request, impl->stop.get_token());
+        Result<Frame> frame = impl->grab_guarded(request);
         --impl->in_flight;
-        done(std::move(frame));
+        try {
+            done(std::move(frame));
+        } catch (const std::exception& e) {  // never out of the pool thread
+            std::fprintf(stderr, "ptzgrab: answering a ?url= grab threw: %s\n", e.what());
+        } catch (...) {
+            std::fprintf(stderr, "ptzgrab: answering a ?url= grab threw\n");
+        }
     });
 }
 

@@ -18,52 +18,71 @@ CardSize card_size(const RenderOptions& render) {
     return default_card;
 }
 
-// One drawing per error, size and second (the card shows the time to the second), off the io threads.
-std::string card_key(const std::string& masked_url, const Error& error, CardSize size,
-                     std::chrono::system_clock::time_point when) {
-    auto second = std::chrono::duration_cast<std::chrono::seconds>(when.time_since_epoch()).count();
-    return std::string(to_string(error.kind)) + '\n' + masked_url + '\n' + error.message + '\n' + error.detail + '\n' +
-           std::to_string(size.width) + 'x' + std::to_string(size.height) + '@' + std::to_string(second);
+// A card is drawn once per error, size and second (it shows the time to the second).
+struct CardJob {
+    std::string key;
+    std::string masked_url;
+    Error shown;  // masked
+    CardSize size;
+    std::chrono::system_clock::time_point when;
+};
+
+CardJob card_job(const ServerContext& ctx, const std::string& url, const Error& error, const RenderOptions& render) {
+    CardJob job{{}, mask_credentials(url), masked_error(error, url), card_size(render), ctx.now()};
+    auto second = std::chrono::duration_cast<std::chrono::seconds>(job.when.time_since_epoch()).count();
+    job.key = std::string(to_string(error.kind)) + '\n' + job.masked_url + '\n' + job.shown.message + '\n' +
+              job.shown.detail + '\n' + std::to_string(job.size.width) + 'x' + std::to_string(job.size.height) + '@' +
+              std::to_string(second);
+    return job;
 }
 
+Response card_response(const CardJob& job, CardCache::Card card) {
+    const Error& error = job.shown;
+    if (!card) return text_response(status_for(error), std::string(to_string(error.kind)) + ": " + error.message);
+    auto res = jpeg_response(status_for(error), body_from(std::move(card)));
+    set_card_headers(res, error);
+    return res;
+}
+
+// Draws (or shares) the card where it is called: on the render pool or a grab thread, never an io thread.
+Response card_answer(ServerContext& ctx, const std::string& url, const Error& error, const RenderOptions& render) {
+    CardJob job = card_job(ctx, url, error, render);
+    auto draw = [&job] { return card_for_error(job.masked_url, job.shown, job.when, job.size); };
+    return card_response(job, ctx.cards.get_or_draw(job.key, draw));
+}
+
+// Any thread: a held card is answered at once, a new one is drawn on the render pool.
 void reply_card(ServerContext& ctx, const std::string& url, const Error& error, const RenderOptions& render,
                 const Reply& reply) {
-    std::string masked = mask_credentials(url);
-    Error shown = masked_error(error, url);
-    CardSize size = card_size(render);
-    auto when = ctx.now();
-    auto draw = [masked, shown, when, size] { return card_for_error(masked, shown, when, size); };
-    ctx.cards.get(card_key(masked, shown, size, when), std::move(draw), ctx.offload,
-                  [error = shown, reply](CardCache::Card card) {
-                      if (!card) return reply(text_response(status_for(error), std::string(to_string(error.kind)) +
-                                                                                   ": " + error.message));
-                      auto res = jpeg_response(status_for(error), body_from(std::move(card)));
-                      set_card_headers(res, error);
-                      reply(std::move(res));
-                  });
+    CardJob job = card_job(ctx, url, error, render);
+    if (auto held = ctx.cards.find(job.key)) return render_and_send([&] { return card_response(job, held); }, reply);
+    ctx.offload([&ctx, job] {
+        auto draw = [&job] { return card_for_error(job.masked_url, job.shown, job.when, job.size); };
+        return card_response(job, ctx.cards.get_or_draw(job.key, draw));
+    }, reply);
 }
 
 // The prepared JPEG when the request asks for the source's defaults; a variant rendered
 // from the held frame otherwise (never a new grab).
-void reply_frame(ServerContext& ctx, const std::string& url, const Snapshot& snapshot, const SnapshotParams& params,
-                 const RenderOptions& base, const Reply& reply) {
+Response frame_answer(ServerContext& ctx, const std::string& url, const Snapshot& snapshot,
+                      const SnapshotParams& params, const RenderOptions& base) {
     SharedBody::value_type body;
     if (params.is_variant() || !snapshot.jpeg) {
         auto jpeg = render_jpeg(snapshot.frame, params.apply_to(base));
-        if (!jpeg) return reply_card(ctx, url, jpeg.error(), params.apply_to(base), reply);
+        if (!jpeg) return card_answer(ctx, url, jpeg.error(), params.apply_to(base));
         body = body_from(std::move(*jpeg));
     } else {
         body = body_from(snapshot.jpeg);
     }
     auto res = jpeg_response(http::status::ok, std::move(body));
     set_frame_headers(res, snapshot);
-    reply(std::move(res));
+    return res;
 }
 
-void reply_snapshot(ServerContext& ctx, const SourceConfig& source, const SnapshotParams& params,
-                    const Result<Snapshot>& result, const Reply& reply) {
-    if (!result) return reply_card(ctx, source.grab.url, result.error(), params.apply_to(source.render), reply);
-    reply_frame(ctx, source.grab.url, *result, params, source.render, reply);
+Response snapshot_answer(ServerContext& ctx, const SourceConfig& source, const SnapshotParams& params,
+                         const Result<Snapshot>& result) {
+    if (!result) return card_answer(ctx, source.grab.url, result.error(), params.apply_to(source.render));
+    return frame_answer(ctx, source.grab.url, *result, params, source.render);
 }
 
 // ?url=: only with --allow-any-url, only network protocols, never cached.
@@ -76,9 +95,11 @@ void serve_adhoc(ServerContext& ctx, const SnapshotParams& params, const Reply& 
     GrabRequest request;
     request.url = params.url;
     ctx.adhoc->grab(request, [&ctx, params, reply](Result<Frame> frame) {
-        if (!frame) return reply_card(ctx, params.url, frame.error(), params.apply_to({}), reply);
-        Snapshot snapshot{std::move(*frame), nullptr, false, false, std::nullopt};
-        reply_frame(ctx, params.url, snapshot, params, RenderOptions{}, reply);
+        render_and_send([&] {
+            if (!frame) return card_answer(ctx, params.url, frame.error(), params.apply_to({}));
+            Snapshot snapshot{std::move(*frame), nullptr, false, false, std::nullopt};
+            return frame_answer(ctx, params.url, snapshot, params, RenderOptions{});
+        }, reply);
     });
 }
 
@@ -107,11 +128,15 @@ void serve_snapshot(ServerContext& ctx, const Target& target, const Reply& reply
     if (!source) return reply(text_response(http::status::bad_request, "unknown source: " + mask_text(params->source).substr(0, 100)));
     ctx.cache.get(source->name, params->force_refresh,
                   [&ctx, source, params = *params, reply](Result<Snapshot> result) {
-                      if (!result || !params.is_variant()) return reply_snapshot(ctx, *source, params, result, reply);
+                      if (!result)
+                          return reply_card(ctx, source->grab.url, result.error(), params.apply_to(source->render), reply);
+                      bool variant = params.is_variant();
+                      RenderAnswer render = [&ctx, source, params, result = std::move(result)] {
+                          return snapshot_answer(ctx, *source, params, result);
+                      };
                       // A cache hit answers on the io thread: a resize or re-encode must not run there.
-                      ctx.offload([&ctx, source, params, reply, result = std::move(result)] {
-                          reply_snapshot(ctx, *source, params, result, reply);
-                      });
+                      if (variant) return ctx.offload(std::move(render), reply);
+                      render_and_send(render, reply);
                   });
 }
 
@@ -121,7 +146,8 @@ void serve_latest(ServerContext& ctx, const std::string& name, const Reply& repl
     // Through the cache like a snapshot: inside max age its prepared buffer as it is; past it a
     // shared refresh, so a dashboard polling only /latest.jpg never sees a frozen or falsely live frame.
     ctx.cache.get(source->name, false, [&ctx, source, reply](Result<Snapshot> result) {
-        reply_snapshot(ctx, *source, SnapshotParams{}, result, reply);
+        if (!result) return reply_card(ctx, source->grab.url, result.error(), source->render, reply);
+        render_and_send([&] { return snapshot_answer(ctx, *source, SnapshotParams{}, result); }, reply);
     });
 }
 

@@ -13,6 +13,9 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -28,8 +31,45 @@ void report_exception(std::exception_ptr error) {
         std::rethrow_exception(error);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ptzgrab: connection ended by an error: %s\n", e.what());
+    } catch (...) {  // whatever it was, it must not end an io thread
+        std::fprintf(stderr, "ptzgrab: connection ended by an error\n");
     }
 }
+
+// The address a connection comes from; an IPv4 client on an IPv6 socket counts as IPv4.
+template <class Socket>
+std::optional<asio::ip::address> peer_of(const Socket& socket) {
+    boost::system::error_code ec;
+    auto endpoint = socket.remote_endpoint(ec);
+    if (ec) return std::nullopt;  // already gone
+    auto address = endpoint.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped())
+        return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    return address;
+}
+
+// Open connections per client address, for the per-peer cap. Thread-safe: sessions end on any thread.
+class PeerCounts {
+public:
+    /// Counts a new connection from `peer`; false (and not counted) when it already has `limit`.
+    bool admit(const asio::ip::address& peer, int limit) {
+        std::lock_guard lock(mutex_);
+        int& open = open_[peer];
+        if (open >= limit) return false;
+        ++open;
+        return true;
+    }
+    void release(const asio::ip::address& peer) {
+        std::lock_guard lock(mutex_);
+        auto it = open_.find(peer);
+        if (it != open_.end() && --it->second <= 0) open_.erase(it);
+    }
+
+private:
+    std::mutex mutex_;
+    // mutex_ protects the following state.
+    std::map<asio::ip::address, int> open_;
+};
 
 }  // namespace
 
@@ -42,9 +82,19 @@ struct Server::Impl {
     asio::signal_set signals{accept_strand, SIGINT, SIGTERM};
     asio::steady_timer accept_backoff{accept_strand};
     std::atomic<int> connections{0};
-    asio::steady_timer stop_timer{io};
+    PeerCounts peers;
+    asio::steady_timer stop_timer{accept_strand};
+    std::chrono::steady_clock::time_point stop_deadline;
 
     explicit Impl(ServerOptions o) : options(std::move(o)), io(std::max(1, options.threads)) {}
+
+    // The limits for a connection accepted now: under pressure its first byte is due sooner.
+    SessionLimits limits_now() const {
+        SessionLimits limits = options.limits;
+        if (4LL * connections.load() >= 3LL * options.max_connections)
+            limits.first_byte_timeout = std::min(limits.first_byte_timeout, options.pressure_first_byte_timeout);
+        return limits;
+    }
 
     // Each connection gets its own strand: its handlers never run concurrently.
     asio::awaitable<void> accept_loop(const Router& router) {
@@ -56,11 +106,16 @@ struct Server::Impl {
                 co_await accept_backoff.async_wait(asio::as_tuple(asio::use_awaitable));
                 continue;
             }
-            if (connections.load() >= options.max_connections) continue;  // the socket closes here
+            // Refused connections are closed here, at once, when `socket` goes out of scope.
+            if (connections.load() >= options.max_connections) continue;
+            auto peer = peer_of(socket);
+            if (!peer || !peers.admit(*peer, options.max_connections_per_peer)) continue;
+            SessionLimits limits = limits_now();
             ++connections;
             auto executor = socket.get_executor();
-            asio::co_spawn(executor, run_session(std::move(socket), router, options.limits),
-                           [this](std::exception_ptr error) {
+            asio::co_spawn(executor, run_session(std::move(socket), router, limits),
+                           [this, peer = *peer](std::exception_ptr error) {
+                               peers.release(peer);
                                --connections;
                                report_exception(error);
                            });
@@ -70,12 +125,27 @@ struct Server::Impl {
     void stop_on_signal(std::function<void()> on_stop) {
         signals.async_wait([this, on_stop = std::move(on_stop)](const boost::system::error_code& ec, int) {
             if (ec) return;
-            std::fprintf(stderr, "ptzgrab: stopping\n");
+            std::fprintf(stderr, "ptzgrab: stopping (a second Ctrl-C stops at once)\n");
             if (on_stop) on_stop();
             boost::system::error_code ignored;
             acceptor.close(ignored);
-            stop_timer.expires_after(options.shutdown_grace);
-            stop_timer.async_wait([this](const boost::system::error_code&) { io.stop(); });
+            signals.async_wait([this](const boost::system::error_code& again, int) {
+                if (again) return;
+                std::fprintf(stderr, "ptzgrab: stopping now\n");
+                io.stop();
+            });
+            stop_deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
+            drain();
+        });
+    }
+
+    // On the accept strand: the io threads end once no connection is left, or at the deadline.
+    void drain() {
+        auto left = stop_deadline - std::chrono::steady_clock::now();
+        if (connections.load() == 0 || left <= left.zero()) return io.stop();
+        stop_timer.expires_after(std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(20)));
+        stop_timer.async_wait([this](const boost::system::error_code& ec) {
+            if (!ec) drain();
         });
     }
 };

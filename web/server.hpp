@@ -18,13 +18,21 @@ struct ServerOptions {
     int threads = 2;       // io threads; grabs run on the cache's own threads
     SessionLimits limits;
     int max_connections = 1024;  // past it new connections are closed at once (descriptors are finite)
-    std::chrono::milliseconds shutdown_grace{500};  // for answers to cancelled grabs to go out
+    /// From one client address (IPv6: one address, not a prefix); past it new connections from that
+    /// address are closed at once, so one client cannot take every slot.
+    int max_connections_per_peer = 64;
+    /// With more than 3/4 of max_connections open, a new connection must send its first byte this
+    /// soon (instead of limits.first_byte_timeout): silent sockets cannot hold the last slots long.
+    std::chrono::milliseconds pressure_first_byte_timeout{2000};
+    /// After the first SIGINT or SIGTERM: until every connection has ended, at most this long, for
+    /// answers in flight to go out. A second signal stops at once.
+    std::chrono::milliseconds shutdown_grace{500};
 };
 
 class Server {
 public:
     explicit Server(ServerOptions options);
-    ~Server();  // declare it before the cache: grab threads post answers into its io_context
+    ~Server();  // the owner joins first what posts answers into its io_context (cmd/serve_runtime)
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
 
@@ -32,7 +40,8 @@ public:
     Result<uint16_t> listen();
 
     /// Serves until SIGINT or SIGTERM. `on_stop` runs first on the signal (cancel grabs in flight);
-    /// then the listener closes and, after the grace, the io threads end.
+    /// then the listener closes and, when every connection has ended or the grace has passed, the io
+    /// threads end. A second signal ends them at once.
     void run(const Router& router, std::function<void()> on_stop);
 
 private:

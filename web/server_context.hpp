@@ -14,6 +14,7 @@
 #include "metrics.hpp"
 #include "request_guard.hpp"
 #include "static_files.hpp"
+#include "render_pool.hpp"
 
 namespace ptzgrab::web {
 
@@ -22,16 +23,17 @@ struct ServerContext {
     Metrics& metrics;
     AdhocGrabs* adhoc = nullptr;  // null: ?url= is refused (no --allow-any-url)
     FfmpegInfo ffmpeg;
-    std::filesystem::path static_dir;                        // where latest frames should go
-    std::function<std::filesystem::path()> frames_directory;  // where they go now (a fallback, maybe)
-    AssetStore assets;  // /assets/, in memory: AssetStore::load(folder) before serving
-    std::string token;  // empty: no authentication
+    std::filesystem::path static_dir{};                        // where latest frames should go
+    std::function<std::filesystem::path()> frames_directory{};  // where they go now (a fallback, maybe)
+    AssetStore assets{};  // /assets/, in memory: AssetStore::load(folder) before serving
+    std::string token{};  // empty: no authentication
     HostPolicy hosts{};  // names accepted in Host besides IP literals and localhost
     LogSink log = stderr_log_sink();
     std::function<int()> running_ffmpeg = running_child_processes;
     std::function<std::chrono::system_clock::time_point()> now = std::chrono::system_clock::now;
-    /// Runs CPU-heavy work (resized and re-encoded variants) off the io threads; inline by default.
-    std::function<void(std::function<void()>)> offload = [](std::function<void()> work) { work(); };
+    /// Renders CPU-heavy answers (resized and re-encoded variants) off the io threads, then sends
+    /// them; a render that throws is answered 500. Inline by default; a RenderPool in `serve`.
+    std::function<void(RenderAnswer, SendAnswer)> offload = render_and_send;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     CardCache cards{};  // diagnostic cards, drawn through `offload`
 };

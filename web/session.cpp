@@ -50,11 +50,11 @@ asio::awaitable<void> write_and_close(beast::tcp_stream& stream, Response res, c
     co_await http::async_write(stream, res, use_tuple);
 }
 
-// Waits for the first byte of the next request within the idle limit; false when none came.
+// Waits for the first byte of the next request within `timeout`; false when none came.
 asio::awaitable<bool> await_next_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                         const SessionLimits& limits) {
+                                         std::chrono::milliseconds timeout) {
     if (buffer.size() > 0) co_return true;  // pipelined: already here
-    stream.expires_after(limits.idle_timeout);
+    stream.expires_after(timeout);
     auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
     buffer.commit(n);
     co_return !ec && n > 0;
@@ -66,7 +66,8 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& ro
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer(limits.read_buffer_limit_bytes);
     for (bool first = true;; first = false) {
-        if (!first && !co_await await_next_request(stream, buffer, limits)) break;
+        auto wait = first ? limits.first_byte_timeout : std::chrono::milliseconds(limits.idle_timeout);
+        if (!co_await await_next_request(stream, buffer, wait)) break;
         http::request_parser<http::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(limits.header_limit_bytes));
         parser.body_limit(limits.body_limit_bytes);

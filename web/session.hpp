@@ -11,6 +11,7 @@
 namespace ptzgrab::web {
 
 struct SessionLimits {
+    std::chrono::milliseconds first_byte_timeout{10'000};  // a new connection, for its first byte
     std::chrono::seconds header_timeout{10};  // from the first byte of a request to its end
     std::chrono::seconds idle_timeout{30};    // a keep-alive connection waiting for its next request
     std::chrono::seconds write_timeout{30};   // a client that does not read its answer

@@ -60,10 +60,13 @@ public:
     bool running();
     void stop();
     pid_t pid() const { return pid_; }
+    /// How it ended, once running() has seen it end: the exit code, 128+N when killed by signal N; -1 before.
+    int exit_code() const { return exit_code_; }
     std::string log_text() const;
 
 private:
     pid_t pid_ = -1;
+    int exit_code_ = -1;
     fs::path log_;
 };
 

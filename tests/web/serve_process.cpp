@@ -2,8 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include <signal.h>
+
 #include <algorithm>
 #include <fstream>
+#include <thread>
 
 namespace ptzgrab::testing {
 
@@ -17,6 +20,20 @@ ServeProcess::ServeProcess(const std::vector<std::string>& args, const std::map<
     bool listening = wait_for_listen(port_, 20s);
     if (!listening) MESSAGE(process_->log_text());
     REQUIRE(listening);
+}
+
+bool ServeProcess::signal(int sig) {
+    pid_t pid = process_->pid();
+    return pid > 0 && ::kill(pid, sig) == 0;
+}
+
+int ServeProcess::wait_exit(std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (process_->running()) {
+        if (std::chrono::steady_clock::now() >= deadline) return -1;
+        std::this_thread::sleep_for(20ms);
+    }
+    return process_->exit_code();
 }
 
 fs::path write_config(const ScratchDir& dir, const std::string& json, const std::string& name) {

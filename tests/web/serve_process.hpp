@@ -18,7 +18,11 @@ public:
     std::string log() const { return process_->log_text(); }
     bool running() { return process_->running(); }
     void stop() { process_->stop(); }
-    pid_t pid() const { return process_->pid(); }
+    pid_t pid() const { return process_->pid(); }  // -1 once it has been seen to end
+    /// Sends `sig` to the server; false (and nothing sent) once it has ended: never kill(-1, sig).
+    bool signal(int sig);
+    /// Waits (at most `timeout`) for the server to end on its own; its exit code, or -1 if it still runs.
+    int wait_exit(std::chrono::milliseconds timeout);
 
 private:
     ScratchDir dir_;

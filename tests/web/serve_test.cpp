@@ -317,7 +317,7 @@ TEST_CASE("serve: SIGTERM during a grab cancels it, answers the waiting client a
     for (int i = 0; i < 100 && !grabbing; ++i, std::this_thread::sleep_for(100ms))
         grabbing = contains(http_get(serve.port(), "/metrics").body, "ptzgrab_ffmpeg_processes_running 1");
     REQUIRE(grabbing);
-    ::kill(serve.pid(), SIGTERM);
+    REQUIRE(serve.signal(SIGTERM));
     HttpReply reply = waiting.get();
     CHECK(reply.status == 503);
     CHECK(reply.header("x-grab-error") == "cancelled");

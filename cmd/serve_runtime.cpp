@@ -1,0 +1,129 @@
+#include "serve_runtime.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+#include "core/grabber.hpp"
+#include "core/latest_frame_store.hpp"
+#include "exit_codes.hpp"
+#include "web/adhoc_grabs.hpp"
+#include "web/render_pool.hpp"
+#include "web/router.hpp"
+#include "web/server.hpp"
+
+namespace ptzgrab::cli {
+namespace {
+
+using namespace std::chrono;
+
+constexpr int render_threads = 2;
+
+web::ServerOptions server_options(const ServeOptions& o) {
+    web::ServerOptions s;
+    s.bind = o.bind;
+    s.port = static_cast<uint16_t>(o.port);
+    s.threads = o.threads;
+    s.max_connections = o.max_connections;
+    s.max_connections_per_peer = o.max_connections_per_peer;
+    s.shutdown_grace = duration_cast<milliseconds>(duration<double>(o.shutdown_grace_s));
+    return s;
+}
+
+// After every good grab: the JPEG to disk (a fallback folder if need be).
+FrameCache::FrameListener frame_listener(LatestFrameStore& store, const std::string& default_source) {
+    return [&store, default_source](const SourceConfig& source, const Snapshot& snapshot) {
+        if (!snapshot.jpeg) return;
+        auto written = store.write(source.name, source.name == default_source, *snapshot.jpeg);
+        if (std::string note = store.take_change_note(); !note.empty()) std::fprintf(stderr, "ptzgrab: %s\n", note.c_str());
+        if (!written) std::fprintf(stderr, "ptzgrab: %s\n", written.error().message.c_str());
+    };
+}
+
+std::string open_url(const std::string& bind, uint16_t port, bool has_token) {
+    std::string host = bind == "0.0.0.0" || bind == "::" ? "127.0.0.1" : bind;
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    return "http://" + host + ":" + std::to_string(port) + "/stream/view" + (has_token ? "?token=..." : "");
+}
+
+}  // namespace
+
+// Plain members are data and references; the members whose threads read them are unique_ptrs,
+// ended and freed by ~ServeRuntime in the one order that is safe.
+struct ServeRuntime::Parts {
+    const ServeOptions& options;
+    std::unique_ptr<ProcessRunner> runner = make_process_runner();
+    Grabber grabber{*runner, locate_ffmpeg(*runner, options.ffmpeg)};
+    web::Metrics metrics;
+    LatestFrameStore store{options.static_dir};
+    std::unique_ptr<web::Server> server;
+    std::unique_ptr<web::RenderPool> renders;
+    std::unique_ptr<FrameCache> cache;
+    std::unique_ptr<web::AdhocGrabs> adhoc;
+    std::unique_ptr<web::ServerContext> context;
+    std::unique_ptr<web::Router> router;
+
+    Parts(const ServeOptions& o, std::vector<SourceConfig> sources) : options(o) {
+        auto grab = web::instrument([this](const GrabRequest& r, std::stop_token stop) { return grabber.grab(r, stop); },
+                                    metrics);
+        server = std::make_unique<web::Server>(server_options(o));
+        renders = std::make_unique<web::RenderPool>(render_threads);
+        std::string default_source = sources.front().name;
+        cache = std::make_unique<FrameCache>(std::move(sources), grab,
+                                             duration_cast<milliseconds>(duration<double>(o.stale_limit_s)));
+        cache->set_frame_listener(frame_listener(store, default_source));
+        cache->set_memory_budget(static_cast<size_t>(o.frame_memory_mb) * 1024 * 1024);
+        if (o.allow_any_url) adhoc = std::make_unique<web::AdhocGrabs>(grab);
+        context = std::make_unique<web::ServerContext>(
+            web::ServerContext{.cache = *cache, .metrics = metrics, .adhoc = adhoc.get(), .ffmpeg = grabber.ffmpeg()});
+        context->frames_directory = [this] { return store.directory(); };
+        context->offload = [this](web::RenderAnswer render, web::SendAnswer send) {
+            renders->offload(std::move(render), std::move(send));
+        };
+        router = std::make_unique<web::Router>(*context);
+    }
+};
+
+ServeRuntime::ServeRuntime(const ServeOptions& options, std::vector<SourceConfig> sources)
+    : parts_(std::make_unique<Parts>(options, std::move(sources))) {
+    if (!parts_->grabber.ffmpeg().usable) std::cerr << "ptzgrab: warning: " << parts_->grabber.ffmpeg().problem << "\n";
+}
+
+ServeRuntime::~ServeRuntime() {
+    Parts& p = *parts_;
+    // 1. No new grabs; grabs in flight are cancelled (their ffmpeg killed).
+    p.cache->shutdown();
+    if (p.adhoc) p.adhoc->shutdown();
+    // 2. Renders running finish; queued ones are dropped, as are renders grab threads post from
+    //    now on: the io threads have ended, so no client could receive them.
+    p.renders->stop_and_join();
+    // 3. Grab threads end; their answers go to the stopped render pool or the stopped io_context.
+    p.adhoc.reset();
+    p.cache.reset();
+    // 4. Nothing runs now. Dropped renders hold connections, which belong to the io_context:
+    //    free them before it, then what the routes read, then the server itself.
+    p.renders.reset();
+    p.router.reset();
+    p.context.reset();
+    p.server.reset();
+}
+
+web::ServerContext& ServeRuntime::context() { return *parts_->context; }
+
+int ServeRuntime::serve() {
+    Parts& p = *parts_;
+    auto port = p.server->listen();
+    if (!port) {
+        std::cerr << "ptzgrab: " << port.error().message << ": " << port.error().detail << "\n";
+        return exit_usage;
+    }
+    std::printf("ptzgrab: serving %zu source(s); open %s\n", p.cache->sources().size(),
+                open_url(p.options.bind, *port, !p.context->token.empty()).c_str());
+    std::fflush(stdout);
+    p.server->run(*p.router, [&p] {
+        p.cache->shutdown();
+        if (p.adhoc) p.adhoc->shutdown();
+    });
+    return exit_ok;
+}
+
+}  // namespace ptzgrab::cli
