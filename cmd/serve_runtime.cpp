@@ -73,8 +73,9 @@ struct ServeRuntime::Parts {
         cache->set_frame_listener(frame_listener(store, default_source));
         cache->set_memory_budget(static_cast<size_t>(o.frame_memory_mb) * 1024 * 1024);
         if (o.allow_any_url) adhoc = std::make_unique<web::AdhocGrabs>(grab);
-        context = std::make_unique<web::ServerContext>(
-            web::ServerContext{.cache = *cache, .metrics = metrics, .adhoc = adhoc.get(), .ffmpeg = grabber.ffmpeg()});
+        // Built in place: the context holds a mutex (the card cache) and cannot be moved.
+        context.reset(new web::ServerContext{.cache = *cache, .metrics = metrics, .adhoc = adhoc.get(),
+                                             .ffmpeg = grabber.ffmpeg()});
         context->frames_directory = [this] { return store.directory(); };
         context->offload = [this](web::RenderAnswer render, web::SendAnswer send) {
             renders->offload(std::move(render), std::move(send));

@@ -1,0 +1,11 @@
+# ctest -P script: fails, printing them, if any sanitizer report was written under REPORTS.
+file(GLOB reports ${REPORTS}/*)
+if(reports)
+  foreach(report IN LISTS reports)
+    file(READ ${report} text)
+    message("--- ${report}\n${text}")
+  endforeach()
+  list(LENGTH reports count)
+  message(FATAL_ERROR "${count} sanitizer report(s): a test or a `ptzgrab` child it ran hit a finding")
+endif()
+message("no sanitizer reports in ${REPORTS}")
