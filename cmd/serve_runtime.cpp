@@ -39,6 +39,13 @@ FrameCache::FrameListener frame_listener(LatestFrameStore& store, const std::str
     };
 }
 
+// The store owns NAME/latest.jpg of every configured source, also those an earlier run wrote.
+LatestFrameStoreOptions store_options(const std::vector<SourceConfig>& sources) {
+    LatestFrameStoreOptions options;
+    for (const SourceConfig& source : sources) options.sources.push_back(source.name);
+    return options;
+}
+
 std::string open_url(const std::string& bind, uint16_t port, bool has_token) {
     std::string host = bind == "0.0.0.0" || bind == "::" ? "127.0.0.1" : bind;
     if (host.find(':') != std::string::npos) host = "[" + host + "]";
@@ -54,7 +61,7 @@ struct ServeRuntime::Parts {
     std::unique_ptr<ProcessRunner> runner = make_process_runner();
     Grabber grabber{*runner, locate_ffmpeg(*runner, options.ffmpeg)};
     web::Metrics metrics;
-    LatestFrameStore store{options.static_dir};
+    LatestFrameStore store;
     std::unique_ptr<web::Server> server;
     std::unique_ptr<web::RenderPool> renders;
     std::unique_ptr<FrameCache> cache;
@@ -62,7 +69,8 @@ struct ServeRuntime::Parts {
     std::unique_ptr<web::ServerContext> context;
     std::unique_ptr<web::Router> router;
 
-    Parts(const ServeOptions& o, std::vector<SourceConfig> sources) : options(o) {
+    Parts(const ServeOptions& o, std::vector<SourceConfig> sources)
+        : options(o), store(o.static_dir, fallback_directories(), store_options(sources)) {
         auto grab = web::instrument([this](const GrabRequest& r, std::stop_token stop) { return grabber.grab(r, stop); },
                                     metrics);
         server = std::make_unique<web::Server>(server_options(o));

@@ -52,8 +52,13 @@ Result<void> LatestFrameStore::write_into(const fs::path& dir, const std::string
         return make_error(ErrorKind::io_error, dir.string() + " belongs to another user");
     std::vector<fs::path> files = {fs::path(source) / "latest.jpg"};
     if (is_default) files.emplace_back("latest.jpg");
-    for (const fs::path& file : files)
-        if (auto r = options_.write_file(dir / file, jpeg); !r) return r;
+    for (size_t i = 0; i < files.size(); ++i) {
+        if (auto r = options_.write_file(dir / files[i], jpeg); !r) {
+            // Half a write (the disk filled between the files) must not leave a frame to go stale.
+            for (size_t j = 0; j < i; ++j) fs::remove(dir / files[j], ec);
+            return r;
+        }
+    }
     return {};
 }
 
@@ -63,9 +68,13 @@ std::string LatestFrameStore::move_to(size_t index, const std::string& failures)
     std::string note = "latest frames go to " + candidates_[index].string();
     if (!failures.empty()) note += " (" + failures + ")";
     if (index == current_) return note;
+    std::set<fs::path> owned = written_here_;
+    owned.insert("latest.jpg");
+    for (const std::string& source : options_.sources)
+        if (safe_source_name(source)) owned.insert(fs::path(source) / "latest.jpg");
     std::error_code ec;
     size_t removed = 0;
-    for (const fs::path& file : written_here_) removed += fs::remove(candidates_[current_] / file, ec) ? 1 : 0;
+    for (const fs::path& file : owned) removed += fs::remove(candidates_[current_] / file, ec) ? 1 : 0;
     if (removed) note += "; removed " + std::to_string(removed) + " stale frame(s) from " + candidates_[current_].string();
     written_here_.clear();
     if (current_ == 0) left_preferred_at_ = options_.now();

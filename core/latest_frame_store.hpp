@@ -27,6 +27,9 @@ struct LatestFrameStoreOptions {
     std::function<Result<void>(const std::filesystem::path&, std::span<const uint8_t>)> write_file =
         write_file_atomically;
     std::function<Clock::time_point()> now = Clock::now;
+    /// The sources whose NAME/latest.jpg this store owns in every folder: removed from a folder it
+    /// leaves even when an earlier run wrote them.
+    std::vector<std::string> sources;
 };
 
 class LatestFrameStore {

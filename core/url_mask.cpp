@@ -99,7 +99,8 @@ std::optional<Span> password_span(std::string_view url) {
     size_t auth_end = std::min(url.find_first_of("/?#", auth), url.size());
     if (is_ipv6_authority(url.substr(auth, auth_end - auth))) return std::nullopt;
     size_t colon = url.substr(auth, at - auth).find(':');
-    if (colon == std::string_view::npos) return std::nullopt;
+    // A user with no password is the whole credential (a token as the user name): all of it goes.
+    if (colon == std::string_view::npos) return at < auth_end ? std::optional(Span{auth, at}) : std::nullopt;
     return Span{auth + colon + 1, at};
 }
 

@@ -82,7 +82,7 @@ TEST_CASE("latest frames: a full static folder falls back, leaves no stale frame
     CHECK_FALSE(fs::exists(preferred / "latest.jpg"));
     std::string note = store.take_change_note();
     CHECK(note.find("No space left") != std::string::npos);
-    CHECK(note.find("removed 2 stale frame(s)") != std::string::npos);
+    CHECK(note.find("removed 2 stale frame(s)") != std::string::npos);  // latest.jpg and cam/latest.jpg
 
     disk.make_room();
     now += std::chrono::seconds(10);  // not yet time to try again
@@ -122,4 +122,49 @@ TEST_CASE("latest frames: asking where frames go never waits for a disk write in
     CHECK(answered);
     CHECK(asked.get() == dir / "static");
     CHECK(writer.get());
+}
+
+namespace {
+
+// A disk seam that says "No space left on device" for every file under `full`.
+LatestFrameStoreOptions full_under(fs::path full, std::function<bool(const fs::path&)> fails = {}) {
+    LatestFrameStoreOptions options;
+    options.write_file = [full, fails](const fs::path& target, std::span<const uint8_t> bytes) -> Result<void> {
+        bool under = target.string().starts_with(full.string() + "/");
+        if (under && (!fails || fails(target))) return make_error(ErrorKind::io_error, "write failed", "No space left on device");
+        return write_file_atomically(target, bytes);
+    };
+    return options;
+}
+
+}  // namespace
+
+TEST_CASE("latest frames: frames an earlier run left in a folder that is now full are removed on fall back") {
+    testing::ScratchDir dir;
+    fs::path preferred = dir / "static";
+    std::vector<uint8_t> old_frame(50, 3), jpeg(100, 4);
+    REQUIRE(write_file_atomically(preferred / "latest.jpg", old_frame).has_value());
+    REQUIRE(write_file_atomically(preferred / "cam" / "latest.jpg", old_frame).has_value());
+    REQUIRE(write_file_atomically(preferred / "notes.txt", old_frame).has_value());  // not ours
+    auto options = full_under(preferred);
+    options.sources = {"cam"};
+    LatestFrameStore store(preferred, {dir / "fallback"}, options);
+    REQUIRE(store.write("cam", true, jpeg).has_value());
+    CHECK(store.directory() == dir / "fallback");
+    CHECK_FALSE(fs::exists(preferred / "latest.jpg"));
+    CHECK_FALSE(fs::exists(preferred / "cam" / "latest.jpg"));
+    CHECK(fs::exists(preferred / "notes.txt"));
+}
+
+TEST_CASE("latest frames: half a write (the disk fills between the two files) leaves neither behind") {
+    testing::ScratchDir dir;
+    fs::path preferred = dir / "static";
+    auto options = full_under(preferred, [&](const fs::path& target) { return target == preferred / "latest.jpg"; });
+    LatestFrameStore store(preferred, {dir / "fallback"}, options);
+    std::vector<uint8_t> jpeg(100, 5);
+    REQUIRE(store.write("cam", true, jpeg).has_value());
+    CHECK(store.directory() == dir / "fallback");
+    CHECK_FALSE(fs::exists(preferred / "cam" / "latest.jpg"));  // written first, then taken back
+    CHECK(fs::exists(dir / "fallback" / "cam" / "latest.jpg"));
+    CHECK(fs::exists(dir / "fallback" / "latest.jpg"));
 }

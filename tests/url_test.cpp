@@ -25,7 +25,9 @@ TEST_CASE("url: the password in the userinfo and secret query values are masked"
     check_masked({
         {"rtsp://admin:s3cret@192.168.1.20:554/Streaming/101", "rtsp://admin:***@192.168.1.20:554/Streaming/101"},
         {"rtsp://192.168.1.20/live", "rtsp://192.168.1.20/live"},
-        {"rtsp://admin@192.168.1.20/live", "rtsp://admin@192.168.1.20/live"},
+        {"rtsp://admin@192.168.1.20/live", "rtsp://***@192.168.1.20/live"},  // a lone user is the credential
+        {"rtsp://Tok3nSECRET@127.0.0.1:1/s", "rtsp://***@127.0.0.1:1/s"},
+        {"http://cam/p?mail=a@b.example", "http://cam/p?mail=a@b.example"},
         {"rtsp://admin:p%40ss%3Aw0rd@cam.local/s", "rtsp://admin:***@cam.local/s"},
         {"rtsp://admin:p@ss@cam.local/s", "rtsp://admin:***@cam.local/s"},
         {"rtsp://admin:pa/ss@cam.local/s", "rtsp://admin:***@cam.local/s"},

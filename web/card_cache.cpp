@@ -65,10 +65,6 @@ uint64_t CardCache::drawings() const {
     return drawings_;
 }
 
-}  // namespace ptzgrab::web
-
-namespace ptzgrab::web {
-
 size_t CardCache::waiting() const {
     std::lock_guard lock(mutex_);
     return waiting_;

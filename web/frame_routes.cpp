@@ -94,18 +94,16 @@ void serve_adhoc(ServerContext& ctx, const SnapshotParams& params, const Reply& 
         return reply(text_response(http::status::forbidden, "?url= takes rtsp://, rtsps://, http:// or https:// only"));
     GrabRequest request;
     request.url = params.url;
+    // A refused grab (too many in flight, shutting down) answers at once on the io thread: its
+    // card must come from reply_card, which never draws there.
     ctx.adhoc->grab(request, [&ctx, params, reply](Result<Frame> frame) {
+        if (!frame) return reply_card(ctx, params.url, frame.error(), params.apply_to({}), reply);
         render_and_send([&] {
-            if (!frame) return card_answer(ctx, params.url, frame.error(), params.apply_to({}));
             Snapshot snapshot{std::move(*frame), nullptr, false, false, std::nullopt};
             return frame_answer(ctx, params.url, snapshot, params, RenderOptions{});
         }, reply);
     });
 }
-
-}  // namespace
-
-namespace {
 
 // The named source; the first one when no name is given; nullptr for an unknown name.
 const SourceConfig* source_named(const ServerContext& ctx, const std::string& name) {

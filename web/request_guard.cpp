@@ -133,4 +133,12 @@ std::optional<Refusal> check_same_origin_write(const Request& request) {
     return std::nullopt;
 }
 
+std::optional<Refusal> check_same_site_adhoc(const Request& request, bool asks_for_url) {
+    if (!asks_for_url) return std::nullopt;
+    if (auto site = request.find(http::field::sec_fetch_site);
+        site != request.end() && iequals(site->value(), "cross-site"))
+        return forbidden("another site may not ask this server for ?url= grabs");
+    return std::nullopt;
+}
+
 }  // namespace ptzgrab::web

@@ -43,4 +43,8 @@ std::optional<Refusal> check_host_allowed(const Request& request, const HostPoli
 /// (curl, scripts) pass: only browsers add them, and browsers always do on cross-origin POSTs.
 std::optional<Refusal> check_same_origin_write(const Request& request);
 
+/// 403 for a cross-site GET of /stream/snapshot?url=: another site's <img> must not make this
+/// server open connections to hosts of its choosing (blind SSRF through --allow-any-url).
+std::optional<Refusal> check_same_site_adhoc(const Request& request, bool asks_for_url);
+
 }  // namespace ptzgrab::web

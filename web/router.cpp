@@ -133,6 +133,8 @@ void Router::dispatch(const Request& request, const Reply& reply) const {
         res.set(http::field::www_authenticate, "Bearer");
         return reply(std::move(res));
     }
+    if (auto refusal = check_same_site_adhoc(request, path == "/stream/snapshot" && target->find("url")))
+        return reply(text_response(refusal->status, refusal->reason));
     for (const Route& route : exact_routes) {
         if (path != route.path) continue;
         if (!allowed(route.methods, method)) return reply(method_not_allowed(route.methods));

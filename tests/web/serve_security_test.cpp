@@ -105,8 +105,8 @@ TEST_CASE("serve: --token-file reads the token, keeps it out of ps and the log, 
     CHECK(http_get(port, "/stream/info", {{"Authorization", "bearer " + token}}).status == 200);
     CHECK(http_get(port, "/stream/info?token=" + token).status == 200);
     auto root = http_get(port, "/?token=" + token);
-    CHECK(root.status == 200);
-    CHECK_FALSE(contains(root.header("location"), token));
+    CHECK(root.status == 200);  // the page itself: no redirect, so no Location to echo the token
+    CHECK(root.header("location").empty());
     CHECK(http_get(port, "/stream/view&token=" + token).status == 401);  // a '?' forgotten: the token in the path
     CHECK(http_get(port, "/latest/" + token + ".jpg").status == 401);
     serve.stop();
