@@ -107,13 +107,17 @@ TEST_CASE("frame cache: a good frame older than the stale limit no longer stands
     testing::ScratchDir dir;
     auto clip = testing::make_test_clip(dir.path(), "320x240", 1);
     CountingGrab grab;
-    FrameCache cache({source("cam", clip.string(), 100ms)}, grab.function(), 300ms);
+    // The cache's clock is the test's: a loaded machine's slow ffmpeg must not age the frame.
+    std::atomic<int64_t> now_ms{0};
+    auto clock = [&now_ms] { return FrameCache::Clock::time_point(std::chrono::milliseconds(now_ms.load())); };
+    FrameCache cache({source("cam", clip.string(), 100ms)}, grab.function(), 300ms, 4, clock);
     REQUIRE(cache.get_blocking("cam", false).has_value());
     std::filesystem::remove(clip);
+    now_ms = 200;  // inside the stale limit
     auto young = cache.get_blocking("cam", true);
     REQUIRE(young.has_value());
     CHECK(young->stale);
-    std::this_thread::sleep_for(400ms);
+    now_ms = 500;  // past it
     auto old = cache.get_blocking("cam", true);
     REQUIRE_FALSE(old.has_value());
     CHECK(old.error().kind == ErrorKind::source_unreachable);
