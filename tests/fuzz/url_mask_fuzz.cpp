@@ -36,7 +36,8 @@ public:
 
     // The next piece: a length byte (at most 24), then that many bytes.
     std::string take() {
-        size_t n = std::min<size_t>(byte() % 25, size_ - pos_);
+        size_t wanted = byte() % 25;  // read first: pos_ moves past the length byte
+        size_t n = std::min(wanted, size_ - pos_);
         std::string out(reinterpret_cast<const char*>(data_ + pos_), n);
         pos_ += n;
         return out;
