@@ -27,9 +27,9 @@ TEST_CASE("process: output is captured and the exit code reported") {
 
 TEST_CASE("process: past the deadline the whole process group is killed and reaped") {
     testing::ScratchDir dir;
-    // A child that starts a grandchild and hangs: both must go.
+    // A child that starts a grandchild (a shell named by the marker) and hangs: both must go.
     std::string marker = "ptzgrab-process-test-" + std::to_string(::getpid());
-    auto script = testing::write_script(dir / "hang.sh", "sleep 300 " + marker + " 2>/dev/null & sleep 301; wait");
+    auto script = testing::write_script(dir / "hang.sh", "sh -c 'sleep 300; :' " + marker + " & sleep 301; wait");
     auto runner = make_process_runner();
     auto r = runner->run({{script.string()}, 500ms});
     REQUIRE(r.has_value());

@@ -84,7 +84,7 @@ TEST_CASE("snapshot: an ffmpeg that hangs is killed at the deadline with its chi
     std::string marker = "hung-ffmpeg-child-" + std::to_string(::getpid());
     auto fake = write_script(dir / "ffmpeg",
                              "case \"$*\" in *-version*) echo 'ffmpeg version 9.9-hang'; exit 0;; esac\n"
-                             "sleep 300 " + marker + " 2>/dev/null & sleep 301");
+                             "sh -c 'sleep 300; :' " + marker + " & sleep 301");  // a grandchild named by the marker
     auto r = run_ptzgrab({"snapshot", "--ffmpeg", fake.string(), "--url", "rtsp://127.0.0.1:9/x", "--timeout", "1",
                           "-o", (dir / "o.jpg").string()},
                          {{"TMPDIR", tmp.path()}}, 30s);
