@@ -45,10 +45,13 @@ Response card_response(const CardJob& job, CardCache::Card card) {
 }
 
 // Draws (or shares) the card where it is called: on the render pool or a grab thread, never an io thread.
-Response card_answer(ServerContext& ctx, const std::string& url, const Error& error, const RenderOptions& render) {
-    CardJob job = card_job(ctx, url, error, render);
+Response drawn_card_answer(ServerContext& ctx, const CardJob& job) {
     auto draw = [&job] { return card_for_error(job.masked_url, job.shown, job.when, job.size); };
     return card_response(job, ctx.cards.get_or_draw(job.key, draw));
+}
+
+Response card_answer(ServerContext& ctx, const std::string& url, const Error& error, const RenderOptions& render) {
+    return drawn_card_answer(ctx, card_job(ctx, url, error, render));
 }
 
 // Any thread: a held card is answered at once, a new one is drawn on the render pool.
@@ -56,10 +59,7 @@ void reply_card(ServerContext& ctx, const std::string& url, const Error& error, 
                 const Reply& reply) {
     CardJob job = card_job(ctx, url, error, render);
     if (auto held = ctx.cards.find(job.key)) return render_and_send([&] { return card_response(job, held); }, reply);
-    ctx.offload([&ctx, job] {
-        auto draw = [&job] { return card_for_error(job.masked_url, job.shown, job.when, job.size); };
-        return card_response(job, ctx.cards.get_or_draw(job.key, draw));
-    }, reply);
+    ctx.offload([&ctx, job] { return drawn_card_answer(ctx, job); }, reply);
 }
 
 // The prepared JPEG when the request asks for the source's defaults; a variant rendered

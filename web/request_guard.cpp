@@ -69,6 +69,12 @@ bool origin_matches_host(std::string_view origin, std::string_view host_header) 
            origin_authority->port.value_or(*scheme_port) == host->port.value_or(*scheme_port);
 }
 
+// The browser's own word that another site made this request.
+bool marked_cross_site(const Request& request) {
+    auto site = request.find(http::field::sec_fetch_site);
+    return site != request.end() && iequals(site->value(), "cross-site");
+}
+
 Refusal forbidden(std::string reason) { return {http::status::forbidden, std::move(reason)}; }
 
 }  // namespace
@@ -122,9 +128,7 @@ std::optional<Refusal> check_host_allowed(const Request& request, const HostPoli
 
 std::optional<Refusal> check_same_origin_write(const Request& request) {
     if (is_read_only(request.method())) return std::nullopt;
-    if (auto site = request.find(http::field::sec_fetch_site);
-        site != request.end() && iequals(site->value(), "cross-site"))
-        return forbidden("cross-site requests may not change anything here");
+    if (marked_cross_site(request)) return forbidden("cross-site requests may not change anything here");
     auto origin = request.find(http::field::origin);
     if (origin == request.end()) return std::nullopt;
     auto host = request.find(http::field::host);
@@ -134,9 +138,7 @@ std::optional<Refusal> check_same_origin_write(const Request& request) {
 }
 
 std::optional<Refusal> check_same_site_adhoc(const Request& request, bool asks_for_url) {
-    if (!asks_for_url) return std::nullopt;
-    if (auto site = request.find(http::field::sec_fetch_site);
-        site != request.end() && iequals(site->value(), "cross-site"))
+    if (asks_for_url && marked_cross_site(request))
         return forbidden("another site may not ask this server for ?url= grabs");
     return std::nullopt;
 }
