@@ -12,6 +12,8 @@
 
 #include "frame.hpp"
 #include "grab_request.hpp"
+#include "live_options.hpp"
+#include "live_stream.hpp"
 
 namespace ptzgrab {
 
@@ -21,6 +23,14 @@ struct SourceConfig {
     std::chrono::milliseconds max_age{5000};            // frames younger than this are served from memory
     std::string hls_url;                                // optional live stream for the view page
     RenderOptions render;                               // default size/quality/stamp of this source's JPEG
+    LiveOptions live;                                   // off: one-shot grabs; else one ffmpeg held open
+};
+
+/// What a request asks of the cache.
+struct FrameWanted {
+    bool force_refresh = false;  // a frame grabbed after the request arrived; only this request waits for it
+    std::optional<std::chrono::milliseconds> younger_than;  // ?max_age_ms=: waits for the next frame or a refresh
+    bool never_wait = false;     // /latest.jpg: any held frame at once, a refresh starts behind it
 };
 
 /// What a request gets: a frame (fresh, cached, or an older one marked stale) or an error.
@@ -31,6 +41,9 @@ struct Snapshot {
     bool stale = false;                                 // the last refresh failed; this frame is older than max_age
     std::optional<Error> refresh_error;                 // why, when stale
     std::chrono::milliseconds age{0};                   // of the frame when answered (steady clock)
+    bool refreshing = false;                            // past max_age: answered at once, a refresh runs behind it
+    bool live = false;                                  // from the source's held-open stream
+    uint64_t sequence = 0;                              // live frames: the stream's sequence number
 };
 
 struct CacheStats {
@@ -43,6 +56,7 @@ struct CacheStats {
     size_t bytes_held = 0;                              // decoded + encoded bytes of the held frame
     bool grab_in_flight = false;
     uint64_t evictions = 0;                             // frames dropped to stay inside the memory budget
+    std::optional<LiveStatus> live;                     // live sources (enable_live): the stream's state
 };
 
 /// What held frames (decoded pixels plus the prepared JPEG) may take across all sources.
@@ -69,6 +83,18 @@ public:
     /// Calls `done` exactly once: at once from memory, or from a grab thread when the shared grab ends.
     /// An unknown source gets ErrorKind::invalid_input.
     void get(const std::string& source, bool force_refresh, Callback done);
+    /// The same, asking more than freshness: see FrameWanted.
+    void get(const std::string& source, const FrameWanted& wanted, Callback done);
+    /// Live sources: calls `done` once with the first frame whose sequence is above `after_sequence`,
+    /// rendered with the source's defaults once for every caller (MJPEG viewers). invalid_input for
+    /// a source that is not live; timeout when no frame comes within `timeout`.
+    void next(const std::string& source, uint64_t after_sequence, std::chrono::milliseconds timeout, Callback done);
+    /// A viewer of a live source: keeps it awake while the lease lives; fps > 0 asks for all-frames
+    /// decoding. Null for an unknown or one-shot source.
+    std::shared_ptr<void> watch(const std::string& source, double fps = 0);
+    /// Holds one ffmpeg open per source whose live mode is not off (`always` ones start now). Without
+    /// this call every source is grabbed one-shot. The streams are stopped and reaped by ~FrameCache.
+    void enable_live(const std::string& ffmpeg);
     /// Blocking form of get(), for the CLI and tests.
     Result<Snapshot> get_blocking(const std::string& source, bool force_refresh);
 
