@@ -9,7 +9,8 @@
   live_probe.py rss PID                       VmRSS of the process and of each descendant
   live_probe.py children PID [NAME]           pids of the live descendants (named NAME) of PID
   live_probe.py viewers N SECONDS URL         N clients read a multipart/x-mixed-replace stream for SECONDS;
-                                              prints parts per viewer and the distinct X-Frame-Sequence values
+                                              prints parts per viewer (min median max) and the frames the
+                                              stream produced meanwhile (the span of X-Frame-Sequence seen)
 
 Every HTTP read has a timeout; a failed request makes the command exit non-zero with the reason.
 """
@@ -287,8 +288,8 @@ class Viewer:
                     self.error = "a part without Content-Length"
                     return
                 self.need = int(headers["content-length"])
-                if "x-frame-sequence" in headers:
-                    self.sequences.add(headers["x-frame-sequence"])
+                if headers.get("x-frame-sequence", "").isdigit():
+                    self.sequences.add(int(headers["x-frame-sequence"]))
 
 
 def cmd_viewers(n, seconds, url):
@@ -326,7 +327,8 @@ def cmd_viewers(n, seconds, url):
         die(f"{len(failed)} of {n} viewers failed: {failed[0]}")
     parts = [v.parts for v in viewers]
     seqs = set().union(*(v.sequences for v in viewers))
-    print(f"{min(parts)} {statistics.median(parts):.0f} {max(parts)} {len(seqs)}")
+    span = max(seqs) - min(seqs) + 1 if seqs else "n/a"
+    print(f"{min(parts)} {statistics.median(parts):.0f} {max(parts)} {span}")
 
 
 def main(argv):
