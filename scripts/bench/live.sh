@@ -15,6 +15,8 @@
 # usage: scripts/bench/live.sh [quick]   (quick: BENCH_SECONDS=5, fewer samples)
 # env:   PTZGRAB_BIN (default build/cmd/ptzgrab), BENCH_SECONDS (30), SAMPLES (200 per contender),
 #        VIEWERS (50), COLD_RUNS (5)
+# exit:  0 all measured (a MISSED target is printed, not fatal); 1 something it needs failed (the
+#        reason on stderr); 3 the binary has no live mode or no /stream/mjpeg, so those parts were skipped.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
