@@ -9,8 +9,9 @@
   live_probe.py rss PID                       VmRSS of the process and of each descendant
   live_probe.py children PID [NAME]           pids of the live descendants (named NAME) of PID
   live_probe.py viewers N SECONDS URL         N clients read a multipart/x-mixed-replace stream for SECONDS;
-                                              prints parts per viewer (min median max) and the frames the
-                                              stream produced meanwhile (the span of X-Frame-Sequence seen)
+                                              prints parts per viewer (min median max), the frames the stream
+                                              produced meanwhile (the span of X-Frame-Sequence seen) and the
+                                              worst viewer's % of the frames produced since its first one
 
 Every HTTP read has a timeout; a failed request makes the command exit non-zero with the reason.
 """
@@ -328,7 +329,10 @@ def cmd_viewers(n, seconds, url):
     parts = [v.parts for v in viewers]
     seqs = set().union(*(v.sequences for v in viewers))
     span = max(seqs) - min(seqs) + 1 if seqs else "n/a"
-    print(f"{min(parts)} {statistics.median(parts):.0f} {max(parts)} {span}")
+    # Each viewer against the frames produced from its first one to the end of the window.
+    worst = (f"{min(100 * len(v.sequences) / (max(seqs) - min(v.sequences) + 1) for v in viewers):.0f}"
+             if seqs and all(v.sequences for v in viewers) else "n/a")
+    print(f"{min(parts)} {statistics.median(parts):.0f} {max(parts)} {span} {worst}")
 
 
 def main(argv):
