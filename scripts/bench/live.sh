@@ -234,8 +234,10 @@ bench_stream() {  # LABEL WIDTH HEIGHT FPS GOP_S BITRATE_KBPS
   fi
   printf '  %-34s %6.2f %%  (framerate %s, detection on, no output files)\n' "motion" "$motion_cpu" "$fps"
   echo "RSS:"
-  rss_lines "ptzgrab live, keyframes" "$kf_pid"
-  rss_lines "ptzgrab live, all frames" "$all_pid"
+  if ((live)); then
+    rss_lines "ptzgrab live, keyframes" "$kf_pid"
+    rss_lines "ptzgrab live, all frames" "$all_pid"
+  fi
   rss_lines "ptzgrab one-shot (idle)" "$off_pid"
   rss_lines "motion" "$motion_pid"
 
