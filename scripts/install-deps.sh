@@ -12,7 +12,7 @@ run_packages=(ffmpeg)
 test_packages=(
   python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
-  nginx-light wrk
+  nginx-light wrk motion
 )
 
 want=("${build_packages[@]}" "${run_packages[@]}")
@@ -29,6 +29,10 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The bench runs its own motion; the package's daemon would hold port 8080, which `make run` uses.
+  if [[ " ${missing[*]} " == *" motion "* && -d /run/systemd/system ]]; then
+    $SUDO systemctl disable --now motion.service >/dev/null 2>&1 || true
+  fi
 fi
 
 if [[ "${1:-}" == "--test" && -x "$(dirname "$0")/install-browser-deps.sh" ]]; then
