@@ -194,3 +194,40 @@ TEST_CASE("frame cache live: destroying the cache answers pending waits cancelle
     REQUIRE_FALSE(cancelled.has_value());
     CHECK(cancelled.error().kind == ErrorKind::cancelled);
 }
+
+TEST_CASE("frame cache live: while the stream is down its last frame is served stale, then the error") {
+    testing::RtspSource rtsp(quick_keyframes());
+    NoGrab grab;
+    FrameCache cache({live_source(rtsp.url(), LiveMode::always)}, grab.function(), 4s);  // the stale limit
+    cache.enable_live(ffmpeg_path());
+    auto good = next_blocking(cache, 0);
+    REQUIRE(good.has_value());
+    rtsp.stop();  // the camera goes away
+    std::optional<Snapshot> stale;
+    auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (!stale && std::chrono::steady_clock::now() < deadline) {
+        auto answer = cache.get_blocking("cam", false);
+        REQUIRE(answer.has_value());  // never an error while the last frame is inside the stale limit
+        if (answer->stale) stale = *answer;
+        else std::this_thread::sleep_for(50ms);
+    }
+    REQUIRE(stale.has_value());
+    REQUIRE(stale->refresh_error.has_value());
+    CHECK(stale->refresh_error->message.find("127.0.0.1") != std::string::npos);
+    CHECK(stale->sequence >= good->sequence);
+    CHECK(cache.stats()[0].live->state != LiveState::running);
+    std::optional<Error> error;
+    while (!error && std::chrono::steady_clock::now() < deadline) {
+        auto answer = cache.get_blocking("cam", false);
+        if (!answer) error = answer.error();
+        else std::this_thread::sleep_for(100ms);
+    }
+    REQUIRE(error.has_value());  // past the stale limit
+    CHECK(error->kind != ErrorKind::cancelled);
+    FrameWanted latest;
+    latest.never_wait = true;
+    auto held = cache.get_blocking("cam", latest);  // /latest.jpg: any held frame, marked stale
+    REQUIRE(held.has_value());
+    CHECK(held->stale);
+    CHECK(grab.calls == 0);
+}
