@@ -479,6 +479,15 @@ std::shared_ptr<const LiveFrame> LiveStream::newest() const {
     return impl_->newest;
 }
 
+LivePeek LiveStream::peek() const {
+    std::lock_guard lock(impl_->mutex);
+    const Impl& s = *impl_;
+    LivePeek peek{s.newest, false, s.last_error};
+    if (s.newest && s.state == LiveState::running && s.child && s.child->stop_reason == Impl::StopReason::none)
+        peek.live = Clock::now() - s.newest->arrived < stall_timeout(s.frame_interval(*s.child), s.timings);
+    return peek;
+}
+
 void LiveStream::touch() {
     {
         std::lock_guard lock(impl_->mutex);
@@ -553,7 +562,7 @@ std::shared_ptr<void> LiveStream::add_viewer(double fps) {
             }
         }
     };
-    return std::make_shared<Lease>(impl_, id);
+    return std::make_shared<Lease>(impl_, id);  // built in place: a moved-from temporary's destructor would drop the viewer
 }
 
 LiveStatus LiveStream::status() const {
