@@ -80,6 +80,8 @@ struct ServeRuntime::Parts {
                                              duration_cast<milliseconds>(duration<double>(o.stale_limit_s)));
         cache->set_frame_listener(frame_listener(store, default_source));
         cache->set_memory_budget(static_cast<size_t>(o.frame_memory_mb) * 1024 * 1024);
+        // Without a usable ffmpeg every source stays one-shot: its grabs report what is missing.
+        if (grabber.ffmpeg().usable) cache->enable_live(grabber.ffmpeg().path);
         if (o.allow_any_url) adhoc = std::make_unique<web::AdhocGrabs>(grab);
         // Built in place: the context holds a mutex (the card cache) and cannot be moved.
         context.reset(new web::ServerContext{.cache = *cache, .metrics = metrics, .adhoc = adhoc.get(),
