@@ -1,5 +1,6 @@
 #include "serve_command.hpp"
 
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 
@@ -19,7 +20,10 @@ namespace {
 using namespace std::chrono;
 
 Result<std::vector<SourceConfig>> load_sources(const ServeOptions& o) {
-    SourceDefaults defaults{duration_cast<milliseconds>(duration<double>(o.max_age_s))};
+    SourceDefaults defaults;
+    defaults.max_age = duration_cast<milliseconds>(duration<double>(o.max_age_s));
+    if (!o.live.empty()) defaults.live_mode = parse_live_mode(o.live);  // checked by CLI11
+    defaults.live_idle = seconds(std::llround(o.live_idle_s));
     if (!o.config.empty()) return load_source_config(o.config, defaults);
     if (!o.url.empty()) {
         auto one = url_source_config(o.url, defaults);
@@ -74,6 +78,12 @@ CLI::App* setup_serve(CLI::App& app, ServeOptions& o) {
         ->check(CLI::Range(0.001, 86400.0))->capture_default_str();
     cmd->add_option("--stale-limit", o.stale_limit_s, "Seconds an old frame may stand in for an offline source")
         ->check(CLI::Range(0.0, 604800.0))->capture_default_str();
+    cmd->add_option("--live", o.live,
+                    "Hold network sources open (default on_demand: from the first request until --live-idle "
+                    "passes unasked; always: from start; off: one ffmpeg per refresh); a source's \"live\" wins")
+        ->check(CLI::IsMember({"off", "on_demand", "always"}));
+    cmd->add_option("--live-idle", o.live_idle_s, "Seconds an on_demand stream stays open with no request and no viewer")
+        ->check(CLI::Range(1.0, 86400.0))->capture_default_str();
     auto* token = cmd->add_option("--token", o.token,
                                   "Require this token (Bearer or ?token=) on all but /healthz and /assets/ "
                                   "(or $PTZGRAB_TOKEN); visible in ps, prefer --token-file");

@@ -16,6 +16,8 @@ struct ServeOptions {
     double max_age_s = 5;
     int frame_memory_mb = 512;  // held frames across all sources (FrameCache's budget)
     double stale_limit_s = 300;
+    std::string live;          // --live: off, on_demand or always for sources that do not say; empty: by URL
+    double live_idle_s = 300;  // --live-idle: on_demand streams stop after this long unasked and unwatched
     std::string token;       // default: $PTZGRAB_TOKEN
     std::string token_file;  // or the token's file (unlike --token, not visible in ps)
     std::vector<std::string> allow_hosts;  // Host names accepted besides IP literals and localhost

@@ -15,9 +15,10 @@
 #include "core/output_path.hpp"
 #include "exit_codes.hpp"
 #include "signal_stop.hpp"
+#include "snapshot_series.hpp"
+#include "snapshot_steps.hpp"
 
 namespace ptzgrab::cli {
-namespace {
 
 using namespace std::chrono;
 
@@ -41,7 +42,6 @@ RenderOptions make_render(const SnapshotOptions& o) {
     return r;
 }
 
-// Fails early, before a grab is spent, when the output folder cannot take a file.
 Result<void> check_writable(const std::string& path) {
     namespace fs = std::filesystem;
     fs::path dir = fs::path(path).parent_path();
@@ -82,7 +82,6 @@ int report_failure(const SnapshotOptions& o, const GrabRequest& request, const E
     return exit_code_for(error.kind);
 }
 
-}  // namespace
 
 CLI::App* setup_snapshot(CLI::App& app, SnapshotOptions& o) {
     CLI::App* cmd = app.add_subcommand("snapshot", "Grab one frame from a stream and save it as a JPEG");
@@ -105,10 +104,20 @@ CLI::App* setup_snapshot(CLI::App& app, SnapshotOptions& o) {
     cmd->add_option("--on-error", o.on_error, "fail: exit non-zero; image: also write a diagnostic JPEG")
         ->check(CLI::IsMember({"fail", "image"}))->capture_default_str();
     cmd->add_flag("-q,--quiet", o.quiet, "No report line on success");
+    cmd->add_option("--every", o.every_s,
+                    "Keep going: a frame every S seconds from one stream held open (timelapse without cron)")
+        ->check(CLI::Range(0.05, 86400.0));
+    cmd->add_option("--count", o.count, "With --every: stop after N frames (default: until SIGINT/SIGTERM)")
+        ->check(CLI::Range(1, 100'000'000));
     return cmd;
 }
 
 int run_snapshot(const SnapshotOptions& o) {
+    if (o.every_s > 0) return run_snapshot_series(o);
+    if (o.count > 0) {
+        std::cerr << "ptzgrab: --count needs --every\n";
+        return exit_usage;
+    }
     GrabRequest request = make_request(o);
     auto output = expand_output_pattern(o.output, system_clock::now(), o.utc);
     if (!output) {

@@ -20,6 +20,8 @@ struct SnapshotOptions {
     std::string ffmpeg;
     std::string on_error = "fail";
     bool quiet = false;
+    double every_s = 0;  // > 0: a series, a frame every S seconds from one stream held open
+    int count = 0;       // with every_s: stop after this many frames; 0: until a signal
 };
 
 CLI::App* setup_snapshot(CLI::App& app, SnapshotOptions& options);

@@ -18,10 +18,13 @@ namespace {
 namespace json = boost::json;
 using std::chrono::milliseconds;
 
-constexpr std::array<std::string_view, 9> known_fields{"name",   "url",   "max_age_s", "timeout_s", "rtsp_transport",
-                                                       "hls_url", "width", "height",    "quality"};
+constexpr std::array<std::string_view, 13> known_fields{
+    "name",  "url",    "max_age_s", "timeout_s", "rtsp_transport", "hls_url",    "width",
+    "height", "quality", "live",    "live_idle_s", "live_decode",  "live_fps"};
 constexpr double max_age_limit_s = 86400;
 constexpr double timeout_min_s = 0.1, timeout_max_s = 3600;
+constexpr double live_idle_min_s = 1, live_idle_max_s = 86400;
+constexpr double live_fps_min = 0.01, live_fps_max = 60;
 
 // Builds "FILE: sources[I].FIELD: WHAT" errors.
 struct Place {
@@ -124,6 +127,37 @@ Result<void> read_render(const Place& at, const json::object& o, SourceConfig& s
     return {};
 }
 
+// live, live_idle_s, live_decode, live_fps: the URL decides the defaults (see default_live_options).
+Result<void> read_live(const Place& at, const json::object& o, SourceConfig& s) {
+    if (o.contains("live")) {
+        auto v = text_of(at, o, "live");
+        if (!v) return std::unexpected(v.error());
+        auto mode = parse_live_mode(*v);
+        if (!mode) return at.fail("live", "must be \"off\", \"on_demand\" or \"always\"");
+        s.live.mode = *mode;
+    }
+    if (o.contains("live_idle_s")) {
+        auto v = number_in(at, o, "live_idle_s", live_idle_min_s, live_idle_max_s);
+        if (!v) return std::unexpected(v.error());
+        s.live.idle = std::chrono::seconds(std::llround(*v));
+    }
+    if (o.contains("live_decode")) {
+        auto v = text_of(at, o, "live_decode");
+        if (!v) return std::unexpected(v.error());
+        auto decode = parse_live_decode(*v);
+        if (!decode) return at.fail("live_decode", "must be \"keyframes\" or \"all\"");
+        s.live.decode = *decode;
+    }
+    if (o.contains("live_fps")) {
+        auto v = number_in(at, o, "live_fps", live_fps_min, live_fps_max);
+        if (!v) return std::unexpected(v.error());
+        s.live.fps = *v;
+    }
+    if (s.live.mode != LiveMode::off && !is_network(classify_source(s.grab.url)))
+        return at.fail("live", "only network sources (rtsp, http, hls) can be held open; use \"off\"");
+    return {};
+}
+
 Result<SourceConfig> read_source(const Place& at, const json::value& v, const SourceDefaults& defaults) {
     if (!v.is_object())
         return make_error(ErrorKind::invalid_input,
@@ -134,6 +168,8 @@ Result<SourceConfig> read_source(const Place& at, const json::value& v, const So
     if (auto ok = check_fields(at, o); !ok) return std::unexpected(ok.error());
     for (auto step : {read_identity, read_timing, read_render})
         if (auto ok = step(at, o, s); !ok) return std::unexpected(ok.error());
+    s.live = default_live_options(s.grab.url, defaults);
+    if (auto ok = read_live(at, o, s); !ok) return std::unexpected(ok.error());
     return s;
 }
 
@@ -150,6 +186,15 @@ Result<json::value> parse_json(std::string_view text, const std::string& file) {
 }
 
 }  // namespace
+
+LiveOptions default_live_options(const std::string& url, const SourceDefaults& defaults) {
+    LiveOptions live;
+    live.idle = defaults.live_idle;
+    // A local file or lavfi pattern has no stream to hold open; a camera has.
+    bool network = is_network(classify_source(url));
+    live.mode = network ? defaults.live_mode.value_or(LiveMode::on_demand) : LiveMode::off;
+    return live;
+}
 
 bool is_valid_source_name(std::string_view name) {
     if (name.empty() || name.size() > 64 || name.front() == '.') return false;
@@ -194,6 +239,7 @@ Result<SourceConfig> url_source_config(const std::string& url, const SourceDefau
     s.name = "camera";
     s.grab.url = url;
     s.max_age = defaults.max_age;
+    s.live = default_live_options(url, defaults);
     return s;
 }
 

@@ -2,6 +2,7 @@
 // The sources `ptzgrab serve` offers: from a JSON config file, one --url, or the built-in demo.
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,10 +14,17 @@ namespace ptzgrab {
 
 struct SourceDefaults {
     std::chrono::milliseconds max_age{5000};  // --max-age, for sources without max_age_s
+    /// --live, for sources without "live"; unset: on_demand for network sources, off for local ones.
+    std::optional<LiveMode> live_mode;
+    std::chrono::seconds live_idle{300};      // --live-idle, for sources without live_idle_s
 };
 
+/// The live options a source gets when its config says nothing: `defaults`, then its URL's kind.
+LiveOptions default_live_options(const std::string& url, const SourceDefaults& defaults);
+
 /// Reads a config file: a JSON list of sources, or {"sources": [...]}, each
-/// {name, url, max_age_s, timeout_s, rtsp_transport, hls_url, width, height, quality}
+/// {name, url, max_age_s, timeout_s, rtsp_transport, hls_url, width, height, quality,
+/// live, live_idle_s, live_decode, live_fps}
 /// (name and url required). Errors (invalid_input, io_error) name the file, the field and what is wrong.
 Result<std::vector<SourceConfig>> load_source_config(const std::filesystem::path& file,
                                                      const SourceDefaults& defaults = {});

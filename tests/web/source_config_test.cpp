@@ -28,7 +28,7 @@ TEST_CASE("config: every field of a full source is read") {
     auto sources = parse_source_config(R"([{"name": "gate", "url": "rtsp://u:p@10.0.0.2/s", "max_age_s": 2.5,
         "timeout_s": 4, "rtsp_transport": "udp", "hls_url": "http://10.0.0.2/live.m3u8",
         "width": 640, "height": 360, "quality": 70}, {"name": "yard", "url": "http://cam/video.mjpg"}])",
-                                       "cams.json", {7s});
+                                       "cams.json", {.max_age = 7s, .live_mode = {}});
     REQUIRE(sources.has_value());
     REQUIRE(sources->size() == 2);
     const auto& gate = (*sources)[0];
@@ -105,7 +105,7 @@ TEST_CASE("config: a file on disk is read") {
 }
 
 TEST_CASE("config: --url makes one source, the demo plays the test pattern with the demo HLS loop") {
-    auto one = ptzgrab::url_source_config("rtsp://cam/s", {3s});
+    auto one = ptzgrab::url_source_config("rtsp://cam/s", {.max_age = 3s, .live_mode = {}});
     REQUIRE(one.has_value());
     CHECK(one->max_age == 3000ms);
     CHECK_FALSE(ptzgrab::url_source_config("concat:x|y").has_value());
@@ -113,4 +113,68 @@ TEST_CASE("config: --url makes one source, the demo plays the test pattern with 
     CHECK(demo.name == "demo");
     CHECK(demo.grab.url == ptzgrab::demo_source_url);
     CHECK(demo.hls_url == "/assets/demo/index.m3u8");
+}
+
+TEST_CASE("config: live fields are read, and network sources are held open on demand unless told otherwise") {
+    auto sources = parse_source_config(R"([
+        {"name": "gate", "url": "rtsp://10.0.0.2/s", "live": "always", "live_idle_s": 60,
+         "live_decode": "all", "live_fps": 2.5},
+        {"name": "yard", "url": "http://cam/video.mjpg"},
+        {"name": "hall", "url": "rtsp://10.0.0.3/s", "live": "off"},
+        {"name": "clip", "url": "/srv/clip.mp4"},
+        {"name": "bars", "url": "lavfi:testsrc2"}])",
+                                       "cams.json");
+    REQUIRE(sources.has_value());
+    const auto& gate = sources->at(0).live;
+    CHECK(gate.mode == ptzgrab::LiveMode::always);
+    CHECK(gate.idle == 60s);
+    CHECK(gate.decode == ptzgrab::LiveDecode::all);
+    CHECK(gate.fps == doctest::Approx(2.5));
+    const auto& yard = sources->at(1).live;
+    CHECK(yard.mode == ptzgrab::LiveMode::on_demand);
+    CHECK(yard.idle == 300s);
+    CHECK(yard.decode == ptzgrab::LiveDecode::keyframes);
+    CHECK(sources->at(2).live.mode == ptzgrab::LiveMode::off);
+    CHECK(sources->at(3).live.mode == ptzgrab::LiveMode::off);  // a local file has no stream to hold
+    CHECK(sources->at(4).live.mode == ptzgrab::LiveMode::off);
+    CHECK(ptzgrab::demo_source_config().live.mode == ptzgrab::LiveMode::off);
+}
+
+TEST_CASE("config: --live and --live-idle are the defaults of sources that do not say") {
+    ptzgrab::SourceDefaults defaults;
+    defaults.live_mode = ptzgrab::LiveMode::always;
+    defaults.live_idle = 42s;
+    auto sources = parse_source_config(R"([{"name": "a", "url": "rtsp://x/s"},
+        {"name": "b", "url": "rtsp://y/s", "live": "on_demand", "live_idle_s": 9},
+        {"name": "c", "url": "lavfi:testsrc2"}])",
+                                       "cams.json", defaults);
+    REQUIRE(sources.has_value());
+    CHECK(sources->at(0).live.mode == ptzgrab::LiveMode::always);
+    CHECK(sources->at(0).live.idle == 42s);
+    CHECK(sources->at(1).live.mode == ptzgrab::LiveMode::on_demand);
+    CHECK(sources->at(1).live.idle == 9s);
+    CHECK(sources->at(2).live.mode == ptzgrab::LiveMode::off);  // --live never holds a local source
+    defaults.live_mode = ptzgrab::LiveMode::off;
+    auto one = ptzgrab::url_source_config("rtsp://cam/s", defaults);
+    REQUIRE(one.has_value());
+    CHECK(one->live.mode == ptzgrab::LiveMode::off);
+}
+
+TEST_CASE("config: bad live fields name the field and the values it takes") {
+    struct Case {
+        const char* json;
+        std::vector<std::string> expected;
+    };
+    for (const Case& c : std::vector<Case>{
+             {R"([{"name": "a", "url": "rtsp://x/", "live": "sometimes"}])", {"sources[0].live", "on_demand", "always"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "live": true}])", {"sources[0].live", "string"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "live_idle_s": 0}])", {"sources[0].live_idle_s", "between"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "live_decode": "some"}])", {"sources[0].live_decode", "keyframes"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "live_fps": 0}])", {"sources[0].live_fps", "between"}},
+             {R"([{"name": "a", "url": "/srv/a.mp4", "live": "always"}])", {"sources[0].live", "network"}},
+         }) {
+        CAPTURE(c.json);
+        std::string message = error_of(c.json);
+        for (const std::string& part : c.expected) CHECK_MESSAGE(contains(message, part), message);
+    }
 }
