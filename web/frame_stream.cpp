@@ -25,6 +25,11 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 /// comes this much later, so a source that fails at once is not asked in a loop.
 constexpr std::chrono::milliseconds retry_pause{1000};
 
+/// The kernel's send buffer of a viewer's socket. Left to autotuning it grows to megabytes (4 MiB
+/// here): a queue of old frames, and a viewer that stopped reading would not stall a write for
+/// minutes. This much holds a few 1080p frames; a bigger frame is just written in several steps.
+constexpr int viewer_send_buffer_bytes = 128 * 1024;
+
 // What the cache's callback and the server's stop leave for the writer. They may come on any
 // thread; they post a wake-up to the connection's strand, where `alarm` lives.
 struct Mailbox {
@@ -123,6 +128,9 @@ asio::awaitable<void> write_frame_stream(beast::tcp_stream& stream, Response hea
         }
         wake(box, strand);
     });
+
+    boost::system::error_code ignored;
+    stream.socket().set_option(asio::socket_base::send_buffer_size(viewer_send_buffer_bytes), ignored);
 
     http::response_serializer<SharedBody> serializer(head);
     stream.expires_after(write_timeout);

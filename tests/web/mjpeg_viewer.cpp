@@ -40,7 +40,10 @@ MjpegViewer::MjpegViewer(int port, const std::string& target, int receive_buffer
     server.sin_family = AF_INET;
     server.sin_port = htons(static_cast<uint16_t>(port));
     ::inet_pton(AF_INET, "127.0.0.1", &server.sin_addr);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&server), sizeof server) != 0) return close();
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&server), sizeof server) != 0) {
+        close();
+        return;
+    }
     std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n\r\n";
     if (::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) close();
 }
