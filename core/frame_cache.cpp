@@ -1,12 +1,11 @@
 #include "frame_cache.hpp"
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <cstdio>
 #include <future>
 #include <map>
 #include <mutex>
 
+#include "source_lane.hpp"
 
 namespace ptzgrab {
 namespace {
@@ -20,13 +19,17 @@ struct Slot {
     FrameCache::Clock::time_point held_since;      // when it was grabbed, by the steady clock
     std::optional<Error> last_error;
     FrameCache::Clock::time_point last_error_at;
-    bool in_flight = false;
-    std::vector<FrameCache::Callback> waiters;     // requests sharing the grab in flight
+    bool in_flight = false;                        // a grab is queued on the lane or running
+    bool grab_begun = false;                       // the grab in flight has called the grab function
+    FrameCache::Clock::time_point grab_begun_at;
+    std::vector<FrameCache::Callback> joined;      // answered by the grab in flight
+    std::vector<FrameCache::Callback> after_next;  // answered by the grab after it: they need a newer frame
     uint64_t hits = 0, misses = 0, grabs = 0, failures = 0, evictions = 0;
     FrameCache::Clock::time_point last_asked;      // for the memory budget: least recently asked goes first
+    std::unique_ptr<SourceLane> lane = std::make_unique<SourceLane>();  // its thread starts on first use
 };
 
-// Runs a caller's callback on a grab thread; what it throws is reported, never let out of the thread.
+// Runs a caller's callback on a lane; what it throws is reported, never let out of the thread.
 template <class F>
 void call_guarded(const char* what, F&& callback) noexcept {
     try {
@@ -42,6 +45,8 @@ size_t bytes_of(const Snapshot& s) {
     return static_cast<size_t>(s.frame.width) * s.frame.height * 3 + (s.jpeg ? s.jpeg->size() : 0);
 }
 
+Error cancelled_error() { return Error{ErrorKind::cancelled, "the server is shutting down", {}}; }
+
 }  // namespace
 
 struct FrameCache::Impl {
@@ -49,7 +54,6 @@ struct FrameCache::Impl {
     GrabFunction grab;
     milliseconds stale_limit;
     std::function<Clock::time_point()> now;
-    boost::asio::thread_pool pool;
     std::stop_source stop;
 
     mutable std::mutex mutex;
@@ -59,49 +63,91 @@ struct FrameCache::Impl {
     size_t memory_budget = default_frame_memory_budget_bytes;
     bool shut_down = false;
 
-    Impl(std::vector<SourceConfig> c, GrabFunction g, milliseconds stale, int threads,
-         std::function<Clock::time_point()> clock)
-        : configs(std::move(c)), grab(std::move(g)), stale_limit(stale), now(std::move(clock)),
-          pool(static_cast<size_t>(std::max(1, threads))) {
+    Impl(std::vector<SourceConfig> c, GrabFunction g, milliseconds stale, std::function<Clock::time_point()> clock)
+        : configs(std::move(c)), grab(std::move(g)), stale_limit(stale), now(std::move(clock)) {
         for (const SourceConfig& config : configs) slots[config.name].config = &config;
+    }
+
+    // Every lane finishes the work it was given; no lane takes more (shut_down is set first).
+    ~Impl() {
+        for (auto& [name, slot] : slots) slot.lane->join();
     }
 
     milliseconds age_of(const Slot& slot) const { return duration_cast<milliseconds>(now() - slot.held_since); }
 
-    // With the lock held: the held frame as an answer, its age as of now.
+    // With the lock held: the held frame as an answer, its age as of now, marked stale when
+    // the last refresh failed.
     Snapshot held_answer(const Slot& slot) const {
         Snapshot s = *slot.held;
         s.age = age_of(slot);
+        if (slot.last_error) {
+            s.stale = true;
+            s.refresh_error = slot.last_error;
+        }
         return s;
-    }
-
-    // With the lock held: an answer from memory, or nothing when a grab is needed.
-    std::optional<Result<Snapshot>> answer_from_memory(Slot& slot) {
-        milliseconds max_age = slot.config->max_age;
-        if (slot.held && age_of(slot) < max_age && !slot.last_error) {
-            Snapshot s = held_answer(slot);
-            s.from_cache = true;
-            return s;
-        }
-        // A source that just failed is not asked again before max_age: a dead camera
-        // must not cost one ffmpeg per request.
-        if (slot.last_error && now() - slot.last_error_at < max_age) {
-            auto answer = stale_or_error(slot);
-            if (answer) answer->from_cache = true;
-            return answer;
-        }
-        return std::nullopt;
     }
 
     // With the lock held: the last good frame marked stale, if young enough; else the error.
     Result<Snapshot> stale_or_error(const Slot& slot) const {
-        if (slot.held && age_of(slot) <= stale_limit) {
-            Snapshot s = held_answer(slot);
-            s.stale = true;
-            s.refresh_error = slot.last_error;
-            return s;
-        }
+        if (slot.held && age_of(slot) <= stale_limit) return held_answer(slot);
         return std::unexpected(*slot.last_error);
+    }
+
+    bool fresh(const Slot& slot) const { return slot.held && age_of(slot) < slot.config->max_age && !slot.last_error; }
+
+    // A source that just failed is not asked again before max_age: a dead camera must not cost
+    // one ffmpeg per request.
+    bool failed_recently(const Slot& slot) const {
+        return slot.last_error && now() - slot.last_error_at < slot.config->max_age;
+    }
+
+    // With the lock held: an answer from memory (starting a refresh behind it when the frame is
+    // past max_age), or nothing when the request must wait for a grab.
+    std::optional<Result<Snapshot>> answer_from_memory(Slot& slot, const FrameWanted& wanted) {
+        if (wanted.force_refresh) return std::nullopt;
+        if (wanted.younger_than) {
+            if (slot.held && age_of(slot) < *wanted.younger_than) return held_answer(slot);
+            return std::nullopt;
+        }
+        if (fresh(slot)) return held_answer(slot);
+        if (failed_recently(slot)) {
+            if (slot.held && wanted.never_wait) return held_answer(slot);
+            return stale_or_error(slot);
+        }
+        // Stale-while-revalidate: the held frame now, a refresh behind it.
+        bool may_stand_in = slot.held && (wanted.never_wait || age_of(slot) <= stale_limit);
+        if (!may_stand_in) return std::nullopt;
+        Snapshot s = held_answer(slot);
+        s.refreshing = true;
+        if (!slot.in_flight) start_grab(slot);
+        return s;
+    }
+
+    // With the lock held: whether a request arriving now may share the grab in flight. A grab
+    // that began before a force_refresh may hold a frame older than the request.
+    bool may_join(const Slot& slot, const FrameWanted& wanted) const {
+        if (!slot.in_flight || !slot.grab_begun) return true;
+        if (wanted.force_refresh) return false;
+        if (wanted.younger_than) return slot.grab_begun_at >= now() - *wanted.younger_than;
+        return true;
+    }
+
+    // With the lock held: queues `done` on the grab in flight, the one after it, or a new grab.
+    void wait_for_grab(Slot& slot, const FrameWanted& wanted, Callback done) {
+        if (!may_join(slot, wanted)) {
+            slot.after_next.push_back(std::move(done));
+            return;
+        }
+        slot.joined.push_back(std::move(done));
+        if (!slot.in_flight) start_grab(slot);
+    }
+
+    // With the lock held, and not shut down.
+    void start_grab(Slot& slot) {
+        slot.in_flight = true;
+        slot.grab_begun = false;
+        ++slot.grabs;
+        slot.lane->post([this, &slot] { run_grab(slot); });
     }
 
     // With the lock held: drops the least recently asked-for frames until the held bytes fit the
@@ -122,15 +168,17 @@ struct FrameCache::Impl {
     }
 
     // Grab and render; an exception (bad_alloc, cv::Exception, a throwing grab) becomes an error,
-    // so the slot never stays "in flight" and no exception leaves the grab thread.
+    // so the slot never stays "in flight" and no exception leaves the lane.
     Result<Snapshot> produce(const SourceConfig& config) {
         try {
             Result<Frame> frame = grab(config.grab, stop.get_token());
             if (!frame) return std::unexpected(frame.error());
             auto jpeg = render_jpeg(*frame, config.render);
             if (!jpeg) return std::unexpected(jpeg.error());
-            return Snapshot{std::move(*frame), std::make_shared<const std::vector<uint8_t>>(std::move(*jpeg)),
-                            false, false, std::nullopt};
+            Snapshot s;
+            s.frame = std::move(*frame);
+            s.jpeg = std::make_shared<const std::vector<uint8_t>>(std::move(*jpeg));
+            return s;
         } catch (const std::exception& e) {
             return make_error(ErrorKind::io_error, "the grab failed", e.what());
         } catch (...) {
@@ -138,78 +186,104 @@ struct FrameCache::Impl {
         }
     }
 
+    // With the lock held: what the grab's waiters get, after keeping its frame or its error.
+    Result<Snapshot> settle(Slot& slot, Result<Snapshot> result, FrameListener& notify) {
+        if (result) {
+            slot.held = *result;
+            slot.held_since = now();
+            slot.last_error.reset();
+            enforce_memory_budget(slot);
+            notify = listener;
+            return result;
+        }
+        if (result.error().kind == ErrorKind::cancelled) return result;
+        ++slot.failures;
+        slot.last_error = result.error();
+        slot.last_error_at = now();
+        return stale_or_error(slot);
+    }
+
+    // Runs on the source's lane.
     void run_grab(Slot& slot) {
-        const SourceConfig& config = *slot.config;
-        Result<Snapshot> result = produce(config);
-        std::vector<Callback> waiters;
+        {
+            std::lock_guard lock(mutex);
+            slot.grab_begun = true;
+            slot.grab_begun_at = now();
+        }
+        Result<Snapshot> result = produce(*slot.config);
+        std::vector<Callback> waiters, cancelled;
         FrameListener notify;
         {
             std::lock_guard lock(mutex);
+            waiters.swap(slot.joined);
+            result = settle(slot, std::move(result), notify);
             slot.in_flight = false;
-            waiters.swap(slot.waiters);
-            if (result) {
-                slot.held = *result;
-                slot.held_since = now();
-                slot.last_error.reset();
-                enforce_memory_budget(slot);
-                notify = listener;
-            } else if (result.error().kind != ErrorKind::cancelled) {
-                ++slot.failures;
-                slot.last_error = result.error();
-                slot.last_error_at = now();
-                result = stale_or_error(slot);
+            // Those who needed a grab begun after they asked get the next one, started now.
+            if (shut_down) {
+                cancelled.swap(slot.after_next);
+            } else if (!slot.after_next.empty()) {
+                slot.joined.swap(slot.after_next);
+                start_grab(slot);
             }
         }
         // Waiters first: a slow disk behind the listener must not hold up the answers.
         // Each one alone: a callback that throws must not keep the others from their answer.
         for (Callback& done : waiters) call_guarded("a waiter", [&] { done(result); });
-        if (notify && result) call_guarded("the frame listener", [&] { notify(config, *result); });
+        for (Callback& done : cancelled) call_guarded("a waiter", [&] { done(std::unexpected(cancelled_error())); });
+        if (notify && result) call_guarded("the frame listener", [&] { notify(*slot.config, *result); });
     }
 };
 
 FrameCache::FrameCache(std::vector<SourceConfig> sources, GrabFunction grab, milliseconds stale_limit,
-                       int grab_threads, std::function<Clock::time_point()> now)
-    : impl_(std::make_unique<Impl>(std::move(sources), std::move(grab), stale_limit, grab_threads, std::move(now))) {}
+                       std::function<Clock::time_point()> now)
+    : impl_(std::make_unique<Impl>(std::move(sources), std::move(grab), stale_limit, std::move(now))) {}
 
 FrameCache::~FrameCache() {
     shutdown();
-    impl_->pool.join();
+    impl_.reset();  // joins the lanes
 }
 
 void FrameCache::get(const std::string& source, bool force_refresh, Callback done) {
+    FrameWanted wanted;
+    wanted.force_refresh = force_refresh;
+    get(source, wanted, std::move(done));
+}
+
+void FrameCache::get(const std::string& source, const FrameWanted& wanted, Callback done) {
     std::optional<Result<Snapshot>> answer;
     {
         std::lock_guard lock(impl_->mutex);
         auto it = impl_->slots.find(source);
         if (impl_->shut_down) {
-            answer = std::unexpected(Error{ErrorKind::cancelled, "the server is shutting down", {}});
+            answer = std::unexpected(cancelled_error());
         } else if (it == impl_->slots.end()) {
             answer = std::unexpected(Error{ErrorKind::invalid_input, "unknown source: " + source, {}});
         } else {
             Slot& slot = it->second;
             slot.last_asked = impl_->now();
-            if (!force_refresh && !slot.in_flight) answer = impl_->answer_from_memory(slot);
-            if (answer) {
-                ++slot.hits;
-            } else {
+            answer = impl_->answer_from_memory(slot, wanted);
+            if (!answer) {
                 ++slot.misses;
-                slot.waiters.push_back(std::move(done));
-                if (!slot.in_flight) {
-                    slot.in_flight = true;
-                    ++slot.grabs;
-                    boost::asio::post(impl_->pool, [this, &slot] { impl_->run_grab(slot); });
-                }
+                impl_->wait_for_grab(slot, wanted, std::move(done));
                 return;
             }
+            ++slot.hits;
+            if (*answer) (*answer)->from_cache = true;
         }
     }
     done(std::move(*answer));
 }
 
 Result<Snapshot> FrameCache::get_blocking(const std::string& source, bool force_refresh) {
+    FrameWanted wanted;
+    wanted.force_refresh = force_refresh;
+    return get_blocking(source, wanted);
+}
+
+Result<Snapshot> FrameCache::get_blocking(const std::string& source, const FrameWanted& wanted) {
     std::promise<Result<Snapshot>> promise;
     auto future = promise.get_future();
-    get(source, force_refresh, [&promise](Result<Snapshot> r) { promise.set_value(std::move(r)); });
+    get(source, wanted, [&promise](Result<Snapshot> r) { promise.set_value(std::move(r)); });
     return future.get();
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// Per-source frame cache: requests inside max_age are answered from memory, and
-// concurrent requests for a stale source share one grab (100 clients, one ffmpeg).
+// Per-source frame cache: a reader is answered from memory whenever a frame is held (a refresh
+// runs behind it), and concurrent requests for a source share one grab (100 clients, one ffmpeg).
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -71,17 +71,20 @@ public:
     /// Expiry runs on the steady clock: a wall clock stepped by NTP must not freeze or flush frames.
     using Clock = std::chrono::steady_clock;
 
-    /// `stale_limit`: how old a last good frame may be and still stand in for a failed refresh.
-    /// `grab_threads`: how many ffmpeg runs may go at once across all sources.
+    /// `stale_limit`: how old a last good frame may be and still stand in, for a failed refresh
+    /// or while a refresh runs. Each source's grabs run on its own lane (one thread, started on
+    /// first use), one at a time: a hanging camera never delays another source.
     FrameCache(std::vector<SourceConfig> sources, GrabFunction grab,
-               std::chrono::milliseconds stale_limit = std::chrono::minutes(5), int grab_threads = 4,
+               std::chrono::milliseconds stale_limit = std::chrono::minutes(5),
                std::function<Clock::time_point()> now = Clock::now);
-    ~FrameCache();  // cancels grabs in flight (their ffmpeg is killed) and waits for them
+    ~FrameCache();  // cancels grabs in flight (their ffmpeg is killed) and joins the lanes
     FrameCache(const FrameCache&) = delete;
     FrameCache& operator=(const FrameCache&) = delete;
 
-    /// Calls `done` exactly once: at once from memory, or from a grab thread when the shared grab ends.
-    /// An unknown source gets ErrorKind::invalid_input.
+    /// Calls `done` exactly once: at once from memory (on the caller's thread), or on the source's
+    /// lane when the grab it waits for ends. A held frame past max_age (within stale_limit) is
+    /// answered at once marked `refreshing`, and one refresh starts behind it. Only a source with no
+    /// frame to stand in makes a request wait. An unknown source gets ErrorKind::invalid_input.
     void get(const std::string& source, bool force_refresh, Callback done);
     /// The same, asking more than freshness: see FrameWanted.
     void get(const std::string& source, const FrameWanted& wanted, Callback done);
@@ -97,6 +100,7 @@ public:
     void enable_live(const std::string& ffmpeg);
     /// Blocking form of get(), for the CLI and tests.
     Result<Snapshot> get_blocking(const std::string& source, bool force_refresh);
+    Result<Snapshot> get_blocking(const std::string& source, const FrameWanted& wanted);
 
     /// Drops held frames (all sources when `source` is empty); returns the names dropped.
     std::vector<std::string> clear(const std::string& source = {});

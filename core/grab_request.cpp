@@ -62,6 +62,13 @@ std::string input_argument(SourceKind kind, const std::string& url) {
 
 }  // namespace
 
+void append_input_arguments(std::vector<std::string>& argv, SourceKind kind, const GrabRequest& request,
+                            const std::vector<std::string>& decoder_options) {
+    add_input_options(argv, kind, request);
+    argv.insert(argv.end(), decoder_options.begin(), decoder_options.end());
+    argv.insert(argv.end(), {"-i", input_argument(kind, request.url)});
+}
+
 std::chrono::milliseconds socket_timeout(std::chrono::milliseconds deadline) {
     return std::max<std::chrono::milliseconds>(500ms, deadline - std::min<std::chrono::milliseconds>(deadline / 5, 1000ms));
 }
@@ -85,8 +92,7 @@ Result<std::vector<std::string>> build_grab_argv(const std::string& ffmpeg, cons
         return make_error(ErrorKind::invalid_input, "unsupported source URL: " + mask_credentials(request.url) +
                                                         " (use rtsp://, http(s)://, an .m3u8 URL or a file path)");
     std::vector<std::string> argv = {ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-y"};
-    add_input_options(argv, kind, request);
-    argv.insert(argv.end(), {"-i", input_argument(kind, request.url)});
+    append_input_arguments(argv, kind, request);
     if (request.warmup > 0ms) argv.insert(argv.end(), {"-ss", seconds(request.warmup)});
     argv.insert(argv.end(), {"-an", "-sn", "-frames:v", "1", "-q:v", "2", "-f", "image2", output});
     return argv;

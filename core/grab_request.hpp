@@ -30,6 +30,12 @@ std::string_view protocol_whitelist(SourceKind kind);
 /// ends with ffmpeg's message rather than a kill.
 std::chrono::milliseconds socket_timeout(std::chrono::milliseconds deadline);
 
+/// The input half of an ffmpeg argv, shared by one-shot grabs and live children: the protocol
+/// whitelist, transport, socket timeouts and short probe of `kind`, then `decoder_options`
+/// (e.g. "-skip_frame nokey"), then "-i" and the input.
+void append_input_arguments(std::vector<std::string>& argv, SourceKind kind, const GrabRequest& request,
+                            const std::vector<std::string>& decoder_options = {});
+
 /// The whole argv (argv[0] = ffmpeg) that writes one JPEG of `request` to `output`.
 Result<std::vector<std::string>> build_grab_argv(const std::string& ffmpeg, const GrabRequest& request,
                                                  const std::string& output);

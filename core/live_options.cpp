@@ -12,7 +12,11 @@ std::string_view to_string(LiveMode mode) {
 }
 
 std::string_view to_string(LiveDecode decode) {
-    return decode == LiveDecode::all ? "all" : "keyframes";
+    switch (decode) {
+    case LiveDecode::keyframes: return "keyframes";
+    case LiveDecode::all: return "all";
+    }
+    return "keyframes";
 }
 
 std::optional<LiveMode> parse_live_mode(std::string_view text) {

@@ -12,6 +12,7 @@
 #include "error.hpp"
 #include "grab_request.hpp"
 #include "live_options.hpp"
+#include "live_policy.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -52,7 +53,9 @@ class LiveStream {
 public:
     using FrameCallback = std::function<void(Result<std::shared_ptr<const LiveFrame>>)>;
 
-    LiveStream(boost::asio::io_context& io, std::string ffmpeg, GrabRequest request, LiveOptions options);
+    /// `timings`: the watchdog's and backoff's rules (live_policy.hpp); tests shorten them.
+    LiveStream(boost::asio::io_context& io, std::string ffmpeg, GrabRequest request, LiveOptions options,
+               LiveTimings timings = {});
     ~LiveStream();
     LiveStream(const LiveStream&) = delete;
     LiveStream& operator=(const LiveStream&) = delete;
@@ -82,8 +85,15 @@ private:
     std::shared_ptr<Impl> impl_;
 };
 
+/// What LiveStream learnt about a source that changes its child's argv.
+struct LiveArgvTweaks {
+    bool reencode_http = false;        // an http:// source whose copied stream held no JPEG (not MJPEG)
+    bool show_damaged_frames = false;  // all-frames fall-back: pictures before a keyframe (intra refresh)
+};
+
 /// ffmpeg's argv for a live child writing JPEGs to stdout (image2pipe), for tests and `ptzgrab info`.
+/// An http:// source is copied (-c:v copy, MJPEG) unless tweaks say otherwise.
 Result<std::vector<std::string>> build_live_argv(const std::string& ffmpeg, const GrabRequest& request,
-                                                 LiveDecode decode, double fps);
+                                                 LiveDecode decode, double fps, LiveArgvTweaks tweaks = {});
 
 }  // namespace ptzgrab

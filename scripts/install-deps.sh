@@ -12,6 +12,7 @@ run_packages=(ffmpeg)
 test_packages=(
   python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
+  gstreamer1.0-plugins-bad
   nginx-light wrk
 )
 

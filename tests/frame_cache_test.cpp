@@ -40,6 +40,17 @@ SourceConfig source(const std::string& name, const std::string& url, std::chrono
 
 const std::string lavfi = "lavfi:testsrc2=size=320x240:rate=25";
 
+// Polls `done` until it holds or 10 s pass.
+template <class F>
+bool wait_until(F done, std::chrono::milliseconds timeout = 10s) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(5ms);
+    }
+    return true;
+}
+
 }  // namespace
 
 TEST_CASE("frame cache: 50 concurrent cold requests share exactly one grab") {
@@ -59,7 +70,7 @@ TEST_CASE("frame cache: 50 concurrent cold requests share exactly one grab") {
     CHECK(stats[0].hits + stats[0].misses == 50);
 }
 
-TEST_CASE("frame cache: inside max age from memory, after it a new grab; force_refresh always grabs") {
+TEST_CASE("frame cache: inside max age from memory; past it the held frame at once and one refresh behind it; force_refresh always grabs") {
     CountingGrab grab;
     FrameCache cache({source("cam", lavfi, 700ms)}, grab.function());
     auto first = cache.get_blocking("cam", false);
@@ -68,17 +79,27 @@ TEST_CASE("frame cache: inside max age from memory, after it a new grab; force_r
     auto second = cache.get_blocking("cam", false);
     REQUIRE(second.has_value());
     CHECK(second->from_cache);
+    CHECK_FALSE(second->refreshing);
     CHECK(second->jpeg == first->jpeg);  // the same prepared buffer, not a re-encode
     CHECK(grab.starts == 1);
     std::this_thread::sleep_for(800ms);
     auto third = cache.get_blocking("cam", false);
     REQUIRE(third.has_value());
-    CHECK_FALSE(third->from_cache);
+    CHECK(third->from_cache);
+    CHECK(third->refreshing);
+    CHECK(third->jpeg == first->jpeg);
+    REQUIRE(wait_until([&] { return !cache.stats()[0].grab_in_flight; }));
     CHECK(grab.starts == 2);
+    auto refreshed = cache.get_blocking("cam", false);
+    REQUIRE(refreshed.has_value());
+    CHECK(refreshed->from_cache);
+    CHECK_FALSE(refreshed->refreshing);
+    CHECK(refreshed->frame.grabbed_at > first->frame.grabbed_at);
     auto forced = cache.get_blocking("cam", true);
     REQUIRE(forced.has_value());
+    CHECK_FALSE(forced->from_cache);
     CHECK(grab.starts == 3);
-    CHECK(forced->frame.grabbed_at > first->frame.grabbed_at);
+    CHECK(forced->frame.grabbed_at > refreshed->frame.grabbed_at);
 }
 
 TEST_CASE("frame cache: when the source dies the last good frame is served marked stale") {
@@ -110,7 +131,7 @@ TEST_CASE("frame cache: a good frame older than the stale limit no longer stands
     // The cache's clock is the test's: a loaded machine's slow ffmpeg must not age the frame.
     std::atomic<int64_t> now_ms{0};
     auto clock = [&now_ms] { return FrameCache::Clock::time_point(std::chrono::milliseconds(now_ms.load())); };
-    FrameCache cache({source("cam", clip.string(), 100ms)}, grab.function(), 300ms, 4, clock);
+    FrameCache cache({source("cam", clip.string(), 100ms)}, grab.function(), 300ms, clock);
     REQUIRE(cache.get_blocking("cam", false).has_value());
     std::filesystem::remove(clip);
     now_ms = 200;  // inside the stale limit

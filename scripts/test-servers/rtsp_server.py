@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Loopback RTSP test server for ptzgrab tests and benchmarks.
 
-Serves a live H.264 test pattern (videotestsrc -> x264enc -> rtph264pay) with
+Serves a live H.264 (or --codec h265) test pattern (videotestsrc -> x264enc -> rtph264pay) with
 GStreamer's gst-rtsp-server.  Prints exactly one line
 
     READY rtsp://127.0.0.1:PORT/path
@@ -52,6 +52,11 @@ def parse_args(argv):
     p.add_argument("--bitrate-kbps", type=int, default=300)
     p.add_argument("--pattern", default="smpte", choices=["smpte", "ball"],
                    help="smpte (default): colour bars scrolling 4 px/frame; ball: moving ball on black")
+    p.add_argument("--codec", default="h264", choices=["h264", "h265"],
+                   help="h264 (x264enc, default) or h265 (x265enc, gstreamer1.0-plugins-bad)")
+    p.add_argument("--intra-refresh", action="store_true",
+                   help="h264 only: periodic intra refresh instead of keyframes (one IDR at start, "
+                        "then none for --gop-seconds), like cameras whose stream has no keyframes")
     p.add_argument("--on-demand", action="store_true",
                    help="run the encoder only while clients are connected (default: always on)")
     p.add_argument("--user", default=None, help="require RTSP Basic auth with this user")
@@ -69,6 +74,8 @@ def parse_args(argv):
         a.path = "/" + a.path
     if a.width <= 0 or a.height <= 0 or a.fps <= 0 or a.gop_seconds <= 0 or a.bitrate_kbps <= 0:
         p.error("width/height/fps/gop-seconds/bitrate-kbps must be positive")
+    if a.intra_refresh and a.codec != "h264":
+        p.error("--intra-refresh needs --codec h264")
     if (a.user is None) != (a.password is None):
         p.error("--user and --password must be given together")
     return a
@@ -86,13 +93,21 @@ def build_launch(a):
         src = "videotestsrc is-live=true pattern=smpte horizontal-speed=4"
     else:
         src = "videotestsrc is-live=true pattern=ball motion=wavy"
-    return (
-        "( {src} "
-        "! video/x-raw,format=I420,width={w},height={h},framerate={fps}/1 "
-        "! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} "
-        "bitrate={br} threads=2 sliced-threads=false "
-        "! rtph264pay name=pay0 pt=96 config-interval=-1 )"
-    ).format(src=src, w=a.width, h=a.height, fps=a.fps, gop=gop, br=a.bitrate_kbps)
+    caps = "video/x-raw,format=I420,width={w},height={h},framerate={fps}/1".format(
+        w=a.width, h=a.height, fps=a.fps)
+    if a.codec == "h265":
+        # x265's zerolatency tune has no B-frames; repeat-headers puts VPS/SPS/PPS before
+        # every keyframe, so a client joining mid-stream can decode from its first IDR.
+        enc = ("x265enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate={br} "
+               "option-string=repeat-headers=1 ! video/x-h265,profile=main "
+               "! rtph265pay name=pay0 pt=96 config-interval=-1").format(gop=gop, br=a.bitrate_kbps)
+    else:
+        refresh = " intra-refresh=true" if a.intra_refresh else ""
+        enc = ("x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} "
+               "bitrate={br} threads=2 sliced-threads=false{refresh} "
+               "! rtph264pay name=pay0 pt=96 config-interval=-1").format(
+                   gop=gop, br=a.bitrate_kbps, refresh=refresh)
+    return "( {src} ! {caps} ! {enc} )".format(src=src, caps=caps, enc=enc)
 
 
 def warm_up(host, port, url, user, password, timeout=10.0):

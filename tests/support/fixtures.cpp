@@ -258,7 +258,7 @@ void HlsSource::stop() {
 
 RtspSource::RtspSource(const RtspOptions& options)
     : options_(options),
-      port_(free_port()),
+      port_(options.port ? options.port : free_port()),
       server_(
           [&] {
               std::vector<std::string> argv = {python(),
@@ -268,6 +268,9 @@ RtspSource::RtspSource(const RtspOptions& options)
                                                "--height", std::to_string(options.height),
                                                "--fps", std::to_string(options.fps)};
               if (!options.user.empty()) argv.insert(argv.end(), {"--user", options.user, "--password", options.password});
+              if (options.codec != "h264") argv.insert(argv.end(), {"--codec", options.codec});
+              if (options.gop_seconds != 1) argv.insert(argv.end(), {"--gop-seconds", std::to_string(options.gop_seconds)});
+              if (options.intra_refresh) argv.push_back("--intra-refresh");
               return argv;
           }(),
           dir_ / "rtsp.log") {

@@ -91,15 +91,21 @@ private:
 struct RtspOptions {
     int width = 640, height = 360, fps = 10;
     std::string user, password;  // set both to require auth
+    std::string codec = "h264";  // or "h265"
+    double gop_seconds = 1;      // keyframe interval
+    bool intra_refresh = false;  // h264: intra refresh, no keyframe after the first (with a huge gop)
+    int port = 0;                // 0: a free one; else this one (a server restarted on its old port)
 };
 
-/// A real RTSP server (GStreamer's gst-rtsp-server, scripts/test-servers/rtsp_server.py), H.264.
+/// A real RTSP server (GStreamer's gst-rtsp-server, scripts/test-servers/rtsp_server.py), H.264 or H.265.
 class RtspSource {
 public:
     explicit RtspSource(const RtspOptions& options = {});
     std::string url() const;                  // without credentials
     std::string url_with_credentials() const;
     void stop();
+    int port() const { return port_; }
+    pid_t pid() const { return server_.pid(); }  // SIGSTOP it to make the server hang
 
 private:
     ScratchDir dir_;

@@ -1,6 +1,7 @@
 #include "router_fixture.hpp"
 
 #include <future>
+#include <thread>
 
 #include "core/fallback.hpp"
 
@@ -25,7 +26,7 @@ RouterFixture::RouterFixture(std::vector<SourceConfig> sources, std::string toke
     : now_(system_clock::now()),
       cache(or_default(std::move(sources)),
             web::instrument([this](const GrabRequest& r, std::stop_token) { return fake_grab(r); }, metrics),
-            minutes(5), 2, [this] { return steady_now(); }),
+            minutes(5), [this] { return steady_now(); }),
       context{cache, metrics, nullptr, FfmpegInfo{true, "/usr/bin/ffmpeg", "5.1", ""}, "static",
               [] { return std::filesystem::path("static"); }, web::AssetStore::load(assets), std::move(token)},
       router(context) {
@@ -78,6 +79,17 @@ void RouterFixture::fail_with(std::optional<ErrorKind> kind) {
 void RouterFixture::advance(milliseconds by) {
     std::lock_guard lock(mutex_);
     now_ += by;
+}
+
+bool RouterFixture::wait_for_refreshes() const {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (;;) {
+        bool in_flight = false;
+        for (const CacheStats& s : cache.stats()) in_flight |= s.grab_in_flight;
+        if (!in_flight) return true;
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
 }
 
 std::vector<std::string> RouterFixture::log_lines() const {

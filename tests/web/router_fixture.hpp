@@ -31,6 +31,8 @@ public:
     void fail_with(std::optional<ErrorKind> kind);  // later grabs fail with this kind (nullopt: succeed)
     void advance(std::chrono::milliseconds by);     // moves the clock of the cache and the router
     int grabs() const { return grabs_.load(); }
+    /// Waits (10 s at most) until no source has a grab in flight: a refresh behind an answer has landed.
+    bool wait_for_refreshes() const;
     std::vector<std::string> log_lines() const;
     void enable_adhoc();
 

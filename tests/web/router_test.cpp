@@ -68,12 +68,14 @@ TEST_CASE("router: force_refresh grabs again even inside max age") {
     CHECK(f.grabs() == 2);
 }
 
-TEST_CASE("router: a frame older than max age is grabbed again") {
+TEST_CASE("router: a frame older than max age is answered at once and grabbed again behind the answer") {
     RouterFixture f;
     f.get("/stream/snapshot");
     f.advance(1500ms);
-    CHECK(header(f.get("/stream/snapshot"), "X-Cache") == "miss");
+    CHECK(header(f.get("/stream/snapshot"), "X-Frame-Age-Ms") == "1500");
+    REQUIRE(f.wait_for_refreshes());
     CHECK(f.grabs() == 2);
+    CHECK(header(f.get("/stream/snapshot"), "X-Frame-Age-Ms") == "0");
 }
 
 TEST_CASE("router: a failed refresh serves the last good frame marked stale and offline with its real age") {
@@ -81,6 +83,8 @@ TEST_CASE("router: a failed refresh serves the last good frame marked stale and 
     f.get("/stream/snapshot");
     f.advance(2500ms);
     f.fail_with(ErrorKind::timeout);
+    f.get("/stream/snapshot");  // answered at once; the refresh behind it fails
+    REQUIRE(f.wait_for_refreshes());
     auto stale = f.get("/stream/snapshot");
     CHECK(stale.result() == http::status::ok);
     CHECK(header(stale, "X-Cache") == "stale");
@@ -144,7 +148,7 @@ TEST_CASE("router: HEAD answers the headers and length of GET without a body") {
     CHECK(header(head, "Content-Length") == std::to_string(get.body().size));
 }
 
-TEST_CASE("router: /latest.jpg serves the cache's prepared JPEG, and a fresh one past max age") {
+TEST_CASE("router: /latest.jpg serves the cache's prepared JPEG, and past max age refreshes it behind the answer") {
     RouterFixture f;
     auto cold = f.get("/latest.jpg");  // nothing yet: one grab through the cache
     CHECK(cold.result() == http::status::ok);
@@ -156,9 +160,12 @@ TEST_CASE("router: /latest.jpg serves the cache's prepared JPEG, and a fresh one
     CHECK(warm.body().data == cold.body().data);  // the same shared buffer, not a copy or a re-encode
     CHECK(f.grabs() == 1);
     f.advance(10s);  // far past max age: a dashboard polling only /latest.jpg must not see a frozen frame
-    auto later = f.get("/latest.jpg");
-    CHECK(later.result() == http::status::ok);
+    auto held = f.get("/latest.jpg");  // at once, while a refresh starts behind it
+    CHECK(held.result() == http::status::ok);
+    CHECK(header(held, "X-Frame-Age-Ms") == "10500");
+    REQUIRE(f.wait_for_refreshes());
     CHECK(f.grabs() == 2);
+    auto later = f.get("/latest.jpg");
     CHECK(header(later, "X-Frame-Age-Ms") == "0");
     CHECK(f.get("/latest/other.jpg").result() == http::status::not_found);
 }
