@@ -7,6 +7,7 @@
 #include <boost/process/child.hpp>
 #include <boost/process/exe.hpp>
 #include <boost/process/io.hpp>
+#include <boost/process/search_path.hpp>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -57,7 +58,14 @@ Result<std::shared_ptr<LiveChild>> spawn_live_child(boost::asio::io_context& io,
         bp::async_pipe out(io), err(io);
         std::error_code ec;
         std::vector<std::string> args(argv.begin() + 1, argv.end());
-        bp::child child(bp::exe = argv.front(), bp::args = args, bp::std_in < bp::null, bp::std_out > out,
+        // A bare name ("ffmpeg") is looked up on PATH, as a shell would.
+        std::string program = argv.front();
+        if (program.find('/') == std::string::npos) {
+            auto found = bp::search_path(program);
+            if (found.empty()) return make_error(ErrorKind::ffmpeg_missing, "no " + program + " on PATH");
+            program = found.string();
+        }
+        bp::child child(bp::exe = program, bp::args = args, bp::std_in < bp::null, bp::std_out > out,
                         bp::std_err > err, ChildSetup{{}, ::getpid()}, ec);
         if (ec) return make_error(ErrorKind::io_error, "cannot start " + argv.front(), ec.message());
         pid_t pid = child.id();

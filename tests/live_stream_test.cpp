@@ -1,0 +1,271 @@
+// LiveStream against real ffmpeg and real loopback servers; the io_context runs on a jthread.
+#include "core/live_stream.hpp"
+
+#include <signal.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <doctest/doctest.h>
+#include <functional>
+#include <future>
+#include <optional>
+#include <thread>
+
+#include "core/process.hpp"
+#include "support/fixtures.hpp"
+
+namespace ptzgrab {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::processes_with_arg;
+using FrameResult = Result<std::shared_ptr<const LiveFrame>>;
+
+// Declared before the streams it serves, so they are destroyed while it still runs.
+struct IoThread {
+    boost::asio::io_context io;
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work = boost::asio::make_work_guard(io);
+    std::jthread thread{[this] { io.run(); }};
+    ~IoThread() {
+        work.reset();
+        io.stop();
+    }
+};
+
+// Short watchdog and backoff, so a stall or an outage is seen in seconds, not minutes.
+LiveTimings quick_timings() {
+    LiveTimings t;
+    t.stall_min = 1500ms;
+    t.stall_max = 3s;
+    t.backoff_first = 200ms;
+    t.backoff_max = 1s;
+    t.tick = 50ms;
+    return t;
+}
+
+GrabRequest request_for(const std::string& url, std::chrono::milliseconds timeout = 10s) {
+    GrabRequest request;
+    request.url = url;
+    request.timeout = timeout;
+    return request;
+}
+
+LiveOptions on_demand(std::chrono::seconds idle = 300s) {
+    LiveOptions options;
+    options.mode = LiveMode::on_demand;
+    options.idle = idle;
+    return options;
+}
+
+// The next frame after `after`, or the error wait_frame gave.
+FrameResult next_frame(LiveStream& stream, uint64_t after, std::chrono::milliseconds timeout) {
+    auto promise = std::make_shared<std::promise<FrameResult>>();
+    auto future = promise->get_future();
+    stream.wait_frame(after, timeout, [promise](FrameResult result) { promise->set_value(std::move(result)); });
+    REQUIRE(future.wait_for(timeout + 5s) == std::future_status::ready);
+    return future.get();
+}
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(20ms);
+    }
+    return true;
+}
+
+// Two frames in a row: the sequence and the arrival time advance.
+void check_frames_advance(LiveStream& stream, std::chrono::milliseconds timeout = 15s) {
+    auto first = next_frame(stream, 0, timeout);
+    REQUIRE_MESSAGE(first.has_value(), first.error().message, " / ", first.error().detail);
+    CHECK((*first)->jpeg->size() > 100);
+    auto second = next_frame(stream, (*first)->sequence, timeout);
+    REQUIRE_MESSAGE(second.has_value(), second.error().message);
+    CHECK((*second)->sequence > (*first)->sequence);
+    CHECK((*second)->arrived > (*first)->arrived);
+    CHECK((*second)->arrived_wall >= (*first)->arrived_wall);
+}
+
+// Live ffmpeg children reading `url` (the test servers may name it too, never after "-i").
+size_t live_children(const std::string& url) { return processes_with_arg("-i " + url + " ").size(); }
+
+bool mentions(const LiveStatus& status, const std::string& secret) {
+    if (status.last_error && (status.last_error->message.find(secret) != std::string::npos ||
+                              status.last_error->detail.find(secret) != std::string::npos))
+        return true;
+    for (const auto& line : status.stderr_tail)
+        if (line.find(secret) != std::string::npos) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("live stream: an RTSP H.264 source gives advancing frames from one ffmpeg, survives a server "
+          "restart, never shows its password, and leaves no ffmpeg when destroyed") {
+    testing::RtspOptions options;
+    options.user = "viewer";
+    options.password = "hunter2secret";
+    std::optional<testing::RtspSource> server(std::in_place, options);
+    std::string url = server->url_with_credentials();
+    IoThread io;
+    {
+        LiveStream stream(io.io, "ffmpeg", request_for(url), on_demand(), quick_timings());
+        check_frames_advance(stream);
+        CHECK(live_children(url) == 1);
+        CHECK(running_child_processes() >= 1);
+        auto running = stream.status();
+        CHECK(running.state == LiveState::running);
+        CHECK(running.decoding == LiveDecode::keyframes);
+        CHECK(running.keyframe_interval.has_value());
+        CHECK(running.last_frame_age.has_value());
+
+        // The server goes away: the stream backs off with a masked error.
+        options.port = server->port();
+        server.reset();
+        REQUIRE(eventually([&] { return stream.status().state == LiveState::backoff && stream.status().last_error; }, 15s));
+        auto down = stream.status();
+        CHECK(down.restarts >= 1);
+        CHECK_FALSE(mentions(down, options.password));
+        CHECK(down.last_error->message.find("***") != std::string::npos);
+
+        // Back on the same port: the stream recovers by itself.
+        server.emplace(options);
+        uint64_t before = down.frames;
+        REQUIRE(eventually([&] { return stream.status().frames > before; }, 20s));
+        CHECK(stream.status().state == LiveState::running);
+        CHECK(live_children(url) == 1);
+        CHECK_FALSE(mentions(stream.status(), options.password));
+    }
+    CHECK(live_children(url) == 0);
+}
+
+TEST_CASE("live stream: an RTSP H.265 source gives advancing frames from one ffmpeg") {
+    testing::RtspOptions options;
+    options.codec = "h265";
+    testing::RtspSource server(options);
+    IoThread io;
+    LiveStream stream(io.io, "ffmpeg", request_for(server.url()), on_demand(), quick_timings());
+    check_frames_advance(stream);
+    CHECK(live_children(server.url()) == 1);
+}
+
+TEST_CASE("live stream: an HTTP MJPEG source is copied and its frames advance") {
+    testing::MjpegSource server;
+    IoThread io;
+    LiveStream stream(io.io, "ffmpeg", request_for(server.url()), on_demand(), quick_timings());
+    check_frames_advance(stream);
+    CHECK(live_children(server.url()) == 1);
+    auto status = stream.status();
+    CHECK(status.frames >= 2);
+    CHECK(status.restarts == 0);
+}
+
+TEST_CASE("live stream: an HLS source gives advancing frames from one ffmpeg") {
+    testing::HlsSource server;
+    IoThread io;
+    LiveStream stream(io.io, "ffmpeg", request_for(server.url()), on_demand(), quick_timings());
+    check_frames_advance(stream, 20s);
+    CHECK(live_children(server.url()) == 1);
+}
+
+TEST_CASE("live stream: a server that hangs mid-stream is restarted by the watchdog and recovers") {
+    testing::RtspSource server;
+    IoThread io;
+    LiveStream stream(io.io, "ffmpeg", request_for(server.url(), 3s), on_demand(), quick_timings());
+    check_frames_advance(stream);
+    REQUIRE(::kill(server.pid(), SIGSTOP) == 0);
+    struct Resume {
+        pid_t pid;
+        ~Resume() { ::kill(pid, SIGCONT); }
+    } resume{server.pid()};
+    REQUIRE(eventually([&] { return stream.status().restarts >= 1; }, 15s));
+    auto restarted = stream.status();
+    REQUIRE(restarted.last_error.has_value());
+    CHECK(restarted.last_error->message.find("stalled") != std::string::npos);
+    ::kill(server.pid(), SIGCONT);
+    uint64_t before = stream.status().frames;
+    REQUIRE(eventually([&] { return stream.status().frames > before; }, 20s));
+    CHECK(live_children(server.url()) == 1);
+}
+
+TEST_CASE("live stream: on_demand stays up while a viewer watches, then idles out and leaves no ffmpeg") {
+    testing::RtspSource server;
+    IoThread io;
+    LiveStream stream(io.io, "ffmpeg", request_for(server.url()), on_demand(1s), quick_timings());
+    CHECK(stream.status().state == LiveState::idle);
+    auto viewer = stream.add_viewer();
+    auto first = next_frame(stream, 0, 15s);
+    REQUIRE(first.has_value());
+    // Well past the idle time, the viewer still holds it open (the frames keep coming).
+    auto later = next_frame(stream, (*first)->sequence + 3, 10s);
+    REQUIRE(later.has_value());
+    CHECK(stream.status().viewers == 1);
+    CHECK(live_children(server.url()) == 1);
+    viewer.reset();
+    REQUIRE(eventually([&] { return stream.status().state == LiveState::idle && live_children(server.url()) == 0; }, 10s));
+    // A request wakes it again.
+    auto woken = next_frame(stream, (*later)->sequence, 15s);
+    REQUIRE(woken.has_value());
+    CHECK((*woken)->sequence > (*later)->sequence);
+}
+
+TEST_CASE("live stream: an intra-refresh stream yields nothing in keyframe mode, falls back to all frames and says so") {
+    testing::RtspOptions options;
+    options.intra_refresh = true;
+    options.gop_seconds = 1000;
+    testing::RtspSource server(options);
+    IoThread io;
+    LiveStream stream(io.io, "ffmpeg", request_for(server.url(), 3s), on_demand(), quick_timings());
+    auto frame = next_frame(stream, 0, 20s);
+    REQUIRE_MESSAGE(frame.has_value(), frame.error().message);
+    auto status = stream.status();
+    CHECK(status.fell_back_to_all_frames);
+    CHECK(status.decoding == LiveDecode::all);
+    CHECK(live_children(server.url()) == 1);
+}
+
+TEST_CASE("live stream: a refused connection fails a wait at once with the classified error, not a timeout") {
+    int port = testing::free_port();
+    std::string url = "rtsp://127.0.0.1:" + std::to_string(port) + "/stream";
+    IoThread io;
+    LiveStream stream(io.io, "ffmpeg", request_for(url), on_demand(), quick_timings());
+    auto frame = next_frame(stream, 0, 30s);
+    REQUIRE_FALSE(frame.has_value());
+    CHECK(frame.error().kind == ErrorKind::source_unreachable);
+    CHECK(stream.status().state == LiveState::backoff);
+}
+
+TEST_CASE("live stream: destroying a stream fails its waits as cancelled and leaves no ffmpeg") {
+    testing::SilentTcpServer silent;
+    std::string url = "rtsp://127.0.0.1:" + std::to_string(silent.port()) + "/never";
+    IoThread io;
+    auto promise = std::make_shared<std::promise<FrameResult>>();
+    auto future = promise->get_future();
+    {
+        LiveStream stream(io.io, "ffmpeg", request_for(url, 30s), on_demand(), quick_timings());
+        stream.wait_frame(0, 30s, [promise](FrameResult r) { promise->set_value(std::move(r)); });
+        REQUIRE(eventually([&] { return live_children(url) == 1; }, 5s));
+    }
+    CHECK(live_children(url) == 0);
+    REQUIRE(future.wait_for(5s) == std::future_status::ready);
+    auto result = future.get();
+    REQUIRE_FALSE(result.has_value());
+    CHECK(result.error().kind == ErrorKind::cancelled);
+}
+
+TEST_CASE("live stream: a stream destroyed after its io thread stopped still leaves no ffmpeg") {
+    testing::SilentTcpServer silent;
+    std::string url = "rtsp://127.0.0.1:" + std::to_string(silent.port()) + "/stopped";
+    auto io = std::make_unique<IoThread>();
+    auto stream = std::make_unique<LiveStream>(io->io, "ffmpeg", request_for(url, 30s), on_demand(), quick_timings());
+    stream->touch();
+    REQUIRE(eventually([&] { return live_children(url) == 1; }, 5s));
+    io->io.stop();
+    io->thread.join();
+    stream.reset();
+    CHECK(live_children(url) == 0);
+    io.reset();
+}
+
+}  // namespace ptzgrab
