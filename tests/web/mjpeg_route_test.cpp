@@ -170,3 +170,26 @@ TEST_CASE("view page: a live source without HLS shows the MJPEG restream as its 
     CHECK(contains(html, "data-mjpeg-url=\"\""));
     CHECK(!contains(html, "live-mjpeg"));
 }
+
+TEST_CASE("snapshot: max_age_ms=N refreshes a held frame older than N, and leaves a younger one alone") {
+    RouterFixture f;  // cam1: max age 1 s
+    REQUIRE(f.get("/stream/snapshot").result() == http::status::ok);
+    REQUIRE(f.grabs() == 1);
+    f.advance(500ms);
+    auto young_enough = f.get("/stream/snapshot?max_age_ms=10000");
+    CHECK(young_enough.result() == http::status::ok);
+    CHECK(f.grabs() == 1);
+    auto fresher = f.get("/stream/snapshot?max_age_ms=100");
+    CHECK(fresher.result() == http::status::ok);
+    CHECK(f.grabs() == 2);
+    CHECK(std::stoi(std::string(fresher["X-Frame-Age-Ms"])) < 100);
+}
+
+TEST_CASE("latest: past max age /latest.jpg answers the held frame at once, marked refreshing") {
+    RouterFixture f;
+    REQUIRE(f.get("/latest.jpg").result() == http::status::ok);
+    f.advance(5s);
+    auto r = f.get("/latest.jpg");
+    CHECK(r.result() == http::status::ok);
+    CHECK(r["X-Cache"] == "refreshing");
+}
