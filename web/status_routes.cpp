@@ -76,7 +76,7 @@ json::object source_json(const SourceConfig& s, const std::optional<LiveStatus>&
 // The HLS URL goes to the browser as it is, so only a bare one (no userinfo, query or
 // parameters: is_bare_url) leaves the server. A source that is itself an HLS stream plays
 // live without an hls_url of its own.
-// A live source (one the cache holds a stream of) without HLS shows the MJPEG restream.
+// A live source (its live mode is not off) without HLS shows the MJPEG restream.
 ViewSource view_source(const SourceConfig& s, bool live) {
     bool source_is_hls = classify_source(s.grab.url) == SourceKind::hls;
     ViewSource v{s.name, mask_credentials(s.grab.url), s.hls_url.empty() && source_is_hls ? s.grab.url : s.hls_url, {},
@@ -159,10 +159,8 @@ void serve_metrics(ServerContext& ctx, const Reply& reply) {
 void serve_view(ServerContext& ctx, const Target& target, const Reply& reply) {
     const SourceConfig* selected = pick_source(ctx, target);
     if (!selected) return reply(text_response(http::status::bad_request, "unknown source"));
-    std::map<std::string, bool> live;
-    for (const CacheStats& s : ctx.cache.stats()) live[s.name] = s.live.has_value();
     ViewPageModel model;
-    for (const SourceConfig& s : ctx.cache.sources()) model.sources.push_back(view_source(s, live[s.name]));
+    for (const SourceConfig& s : ctx.cache.sources()) model.sources.push_back(view_source(s, s.live.mode != LiveMode::off));
     model.selected = selected->name;
     std::string hls_url = view_source(*selected, false).hls_url;  // the one URL the page loads from elsewhere
     auto res = make_response(http::status::ok, "text/html; charset=utf-8", body_from(render_view_page(model)));
