@@ -5,6 +5,8 @@
 #include <map>
 #include <mutex>
 
+#include "live_renders.hpp"
+#include "live_runtime.hpp"
 #include "source_lane.hpp"
 
 namespace ptzgrab {
@@ -27,6 +29,14 @@ struct Slot {
     uint64_t hits = 0, misses = 0, grabs = 0, failures = 0, evictions = 0;
     FrameCache::Clock::time_point last_asked;      // for the memory budget: least recently asked goes first
     std::unique_ptr<SourceLane> lane = std::make_unique<SourceLane>();  // its thread starts on first use
+    LiveStream* stream = nullptr;            // live sources after enable_live (owned by Impl::live)
+    std::unique_ptr<LiveRenders> renders;    // its frames rendered once each, on the lane
+};
+
+// How an answer from a live stream is marked for its caller.
+struct LiveMarks {
+    bool waited = false;                     // the request waited for this frame
+    std::optional<Error> stream_error;       // the stream is down: the frame is stale
 };
 
 // Runs a caller's callback on a lane; what it throws is reported, never let out of the thread.
@@ -43,6 +53,15 @@ void call_guarded(const char* what, F&& callback) noexcept {
 
 size_t bytes_of(const Snapshot& s) {
     return static_cast<size_t>(s.frame.width) * s.frame.height * 3 + (s.jpeg ? s.jpeg->size() : 0);
+}
+
+// A live source's frame is the stream's newest, whether or not anyone asked for it yet.
+void add_live_stats(CacheStats& s, const LiveStream& stream, const LiveRenders& renders) {
+    s.live = stream.status();
+    s.has_frame = s.live->last_frame_age.has_value();
+    s.age = s.live->last_frame_age.value_or(milliseconds(0));
+    s.bytes_held = renders.bytes_held();
+    if (s.live->state != LiveState::running) s.last_error = s.live->last_error;
 }
 
 Error cancelled_error() { return Error{ErrorKind::cancelled, "the server is shutting down", {}}; }
@@ -62,14 +81,18 @@ struct FrameCache::Impl {
     FrameListener listener;
     size_t memory_budget = default_frame_memory_budget_bytes;
     bool shut_down = false;
+    std::unique_ptr<LiveRuntime> live;  // after enable_live: the io thread and the streams
 
     Impl(std::vector<SourceConfig> c, GrabFunction g, milliseconds stale, std::function<Clock::time_point()> clock)
         : configs(std::move(c)), grab(std::move(g)), stale_limit(stale), now(std::move(clock)) {
         for (const SourceConfig& config : configs) slots[config.name].config = &config;
     }
 
-    // Every lane finishes the work it was given; no lane takes more (shut_down is set first).
+    // The streams first: their children reaped, their pending waits answered (cancelled) through
+    // this cache on the io thread, which then ends. Then every lane finishes the work it was given
+    // and takes no more (shut_down is set first).
     ~Impl() {
+        live.reset();
         for (auto& [name, slot] : slots) slot.lane->join();
     }
 
@@ -203,6 +226,74 @@ struct FrameCache::Impl {
         return stale_or_error(slot);
     }
 
+    // Any thread, without the lock: a live source's answer.
+    void get_live(Slot& slot, const FrameWanted& wanted, Callback done) {
+        LiveStream& stream = *slot.stream;
+        stream.touch();
+        LivePeek peek = stream.peek();
+        uint64_t newest = peek.frame ? peek.frame->sequence : 0;
+        bool needs_next = wanted.force_refresh ||
+                          (wanted.younger_than && !(peek.frame && live_age(*peek.frame) < *wanted.younger_than));
+        bool answer_now = peek.frame && !needs_next && (peek.live || peek.last_error.has_value());
+        count(slot, answer_now);
+        if (!answer_now) return wait_live(slot, newest, slot.config->grab.timeout, wanted.never_wait, std::move(done));
+        if (peek.live) return answer_live(slot, peek.frame, {}, std::move(done));
+        // Down (backoff, or restarting after a failure): the last frame marked stale, then the error.
+        live_failed(slot, *peek.last_error, wanted.never_wait, std::move(done));
+    }
+
+    void count(Slot& slot, bool hit) {
+        std::lock_guard lock(mutex);
+        ++(hit ? slot.hits : slot.misses);
+    }
+
+    static milliseconds live_age(const LiveFrame& frame) {
+        return duration_cast<milliseconds>(std::chrono::steady_clock::now() - frame.arrived);
+    }
+
+    // The first frame above `after`, or the stream's failure, within `timeout`.
+    void wait_live(Slot& slot, uint64_t after, milliseconds timeout, bool never_wait, Callback done) {
+        slot.stream->wait_frame(after, timeout, [this, &slot, never_wait, done = std::move(done)](
+                                                    Result<std::shared_ptr<const LiveFrame>> frame) mutable {
+            if (!frame) return live_failed(slot, frame.error(), never_wait, std::move(done));
+            answer_live(slot, std::move(*frame), LiveMarks{.waited = true, .stream_error = {}}, std::move(done));
+        });
+    }
+
+    // The newest frame marked stale while it is inside the stale limit (any age for never_wait), else the error.
+    // A stream answers its waits `cancelled` only as it closes: then the stream must not be asked.
+    void live_failed(Slot& slot, const Error& error, bool never_wait, Callback done) {
+        if (error.kind == ErrorKind::cancelled) return done(std::unexpected(error));
+        std::shared_ptr<const LiveFrame> frame = slot.stream->newest();
+        if (!frame || (!never_wait && live_age(*frame) > stale_limit)) return done(std::unexpected(error));
+        answer_live(slot, std::move(frame), LiveMarks{.waited = false, .stream_error = error}, std::move(done));
+    }
+
+    // Renders `frame` (once, on the lane, shared) and answers with this caller's marks.
+    void answer_live(Slot& slot, std::shared_ptr<const LiveFrame> frame, LiveMarks marks, Callback done) {
+        auto arrived = frame->arrived;
+        slot.renders->render(std::move(frame), [arrived, marks = std::move(marks), done = std::move(done)](
+                                                   Result<Snapshot> rendered) mutable {
+            if (rendered) {
+                rendered->age = duration_cast<milliseconds>(std::chrono::steady_clock::now() - arrived);
+                rendered->from_cache = !marks.waited;
+                rendered->stale = marks.stream_error.has_value();
+                rendered->refresh_error = std::move(marks.stream_error);
+            }
+            done(std::move(rendered));
+        });
+    }
+
+    // On the lane, after a live frame's one render: the frame listener sees it.
+    void live_rendered(const Slot& slot, const Snapshot& snapshot) {
+        FrameListener notify;
+        {
+            std::lock_guard lock(mutex);
+            notify = listener;
+        }
+        if (notify) call_guarded("the frame listener", [&] { notify(*slot.config, snapshot); });
+    }
+
     // Runs on the source's lane.
     void run_grab(Slot& slot) {
         {
@@ -251,6 +342,7 @@ void FrameCache::get(const std::string& source, bool force_refresh, Callback don
 
 void FrameCache::get(const std::string& source, const FrameWanted& wanted, Callback done) {
     std::optional<Result<Snapshot>> answer;
+    Slot* live = nullptr;
     {
         std::lock_guard lock(impl_->mutex);
         auto it = impl_->slots.find(source);
@@ -261,17 +353,59 @@ void FrameCache::get(const std::string& source, const FrameWanted& wanted, Callb
         } else {
             Slot& slot = it->second;
             slot.last_asked = impl_->now();
-            answer = impl_->answer_from_memory(slot, wanted);
-            if (!answer) {
+            if (slot.stream) {
+                live = &slot;
+            } else if ((answer = impl_->answer_from_memory(slot, wanted))) {
+                ++slot.hits;
+                if (*answer) (*answer)->from_cache = true;
+            } else {
                 ++slot.misses;
                 impl_->wait_for_grab(slot, wanted, std::move(done));
                 return;
             }
-            ++slot.hits;
-            if (*answer) (*answer)->from_cache = true;
         }
     }
+    // Outside the lock: the stream has its own, and an answer at once calls back on this thread.
+    if (live) return impl_->get_live(*live, wanted, std::move(done));
     done(std::move(*answer));
+}
+
+void FrameCache::next(const std::string& source, uint64_t after_sequence, milliseconds timeout, Callback done) {
+    Slot* live = nullptr;
+    Error refused{ErrorKind::invalid_input, "not a live source: " + source, {}};
+    {
+        std::lock_guard lock(impl_->mutex);
+        auto it = impl_->slots.find(source);
+        if (impl_->shut_down) refused = cancelled_error();
+        else if (it != impl_->slots.end() && it->second.stream) live = &it->second;
+    }
+    if (!live) return done(std::unexpected(refused));
+    impl_->wait_live(*live, after_sequence, timeout, false, std::move(done));
+}
+
+std::shared_ptr<void> FrameCache::watch(const std::string& source, double fps) {
+    LiveStream* stream = nullptr;
+    {
+        std::lock_guard lock(impl_->mutex);
+        auto it = impl_->slots.find(source);
+        if (it != impl_->slots.end()) stream = it->second.stream;
+    }
+    return stream ? stream->add_viewer(fps) : nullptr;
+}
+
+void FrameCache::enable_live(const std::string& ffmpeg) {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->live || impl_->shut_down) return;
+    impl_->live = std::make_unique<LiveRuntime>();
+    for (auto& [name, slot] : impl_->slots) {
+        const LiveOptions& options = slot.config->live;
+        if (options.mode == LiveMode::off) continue;
+        slot.stream = &impl_->live->add(ffmpeg, slot.config->grab, options);
+        slot.renders = std::make_unique<LiveRenders>(
+            *slot.lane, slot.config->render,
+            [impl = impl_.get(), &slot](const Snapshot& rendered) { impl->live_rendered(slot, rendered); });
+        if (options.mode == LiveMode::always) slot.stream->start();
+    }
 }
 
 Result<Snapshot> FrameCache::get_blocking(const std::string& source, bool force_refresh) {
@@ -292,9 +426,10 @@ std::vector<std::string> FrameCache::clear(const std::string& source) {
     std::lock_guard lock(impl_->mutex);
     for (auto& [name, slot] : impl_->slots) {
         if (!source.empty() && name != source) continue;
-        if (slot.held || slot.last_error) dropped.push_back(name);
+        if (slot.held || slot.last_error || slot.renders) dropped.push_back(name);
         slot.held.reset();
         slot.last_error.reset();
+        if (slot.renders) slot.renders->clear();
     }
     return dropped;
 }
@@ -317,6 +452,7 @@ std::vector<CacheStats> FrameCache::stats() const {
         s.bytes_held = slot.held ? bytes_of(*slot.held) : 0;
         s.grab_in_flight = slot.in_flight;
         s.evictions = slot.evictions;
+        if (slot.stream) add_live_stats(s, *slot.stream, *slot.renders);
         out.push_back(std::move(s));
     }
     return out;

@@ -77,7 +77,9 @@ public:
     FrameCache(std::vector<SourceConfig> sources, GrabFunction grab,
                std::chrono::milliseconds stale_limit = std::chrono::minutes(5),
                std::function<Clock::time_point()> now = Clock::now);
-    ~FrameCache();  // cancels grabs in flight (their ffmpeg is killed) and joins the lanes
+    /// Cancels grabs in flight (their ffmpeg is killed); closes the live streams (children reaped,
+    /// pending waits answered `cancelled`), joins their io thread, then joins the lanes.
+    ~FrameCache();
     FrameCache(const FrameCache&) = delete;
     FrameCache& operator=(const FrameCache&) = delete;
 
@@ -86,17 +88,23 @@ public:
     /// answered at once marked `refreshing`, and one refresh starts behind it. Only a source with no
     /// frame to stand in makes a request wait. An unknown source gets ErrorKind::invalid_input.
     void get(const std::string& source, bool force_refresh, Callback done);
-    /// The same, asking more than freshness: see FrameWanted.
+    /// The same, asking more than freshness: see FrameWanted. A live source answers from its
+    /// stream: the newest frame while the stream runs (rendered once per frame on the source's
+    /// lane, never on the caller's thread); the first frame within the source's timeout when it
+    /// has none yet; the last frame marked stale (within stale_limit) while it is down, then the
+    /// error. `done` may then run on the caller's thread, the lane or the live io thread.
     void get(const std::string& source, const FrameWanted& wanted, Callback done);
     /// Live sources: calls `done` once with the first frame whose sequence is above `after_sequence`,
     /// rendered with the source's defaults once for every caller (MJPEG viewers). invalid_input for
-    /// a source that is not live; timeout when no frame comes within `timeout`.
+    /// a source that is not live; timeout when no frame comes within `timeout`; the stream's error
+    /// at once while it is down. `done` runs on the lane, the io thread or this thread.
     void next(const std::string& source, uint64_t after_sequence, std::chrono::milliseconds timeout, Callback done);
     /// A viewer of a live source: keeps it awake while the lease lives; fps > 0 asks for all-frames
     /// decoding. Null for an unknown or one-shot source.
     std::shared_ptr<void> watch(const std::string& source, double fps = 0);
-    /// Holds one ffmpeg open per source whose live mode is not off (`always` ones start now). Without
-    /// this call every source is grabbed one-shot. The streams are stopped and reaped by ~FrameCache.
+    /// Holds one ffmpeg open per source whose live mode is not off (`always` ones start now), all read
+    /// on one io thread the cache owns. Without this call every source is grabbed one-shot. Call it
+    /// once, before serving; the streams are stopped and reaped by ~FrameCache.
     void enable_live(const std::string& ffmpeg);
     /// Blocking form of get(), for the CLI and tests.
     Result<Snapshot> get_blocking(const std::string& source, bool force_refresh);

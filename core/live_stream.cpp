@@ -479,6 +479,15 @@ std::shared_ptr<const LiveFrame> LiveStream::newest() const {
     return impl_->newest;
 }
 
+LivePeek LiveStream::peek() const {
+    std::lock_guard lock(impl_->mutex);
+    const Impl& s = *impl_;
+    LivePeek peek{s.newest, false, s.last_error};
+    if (s.newest && s.state == LiveState::running && s.child && s.child->stop_reason == Impl::StopReason::none)
+        peek.live = Clock::now() - s.newest->arrived < stall_timeout(s.frame_interval(*s.child), s.timings);
+    return peek;
+}
+
 void LiveStream::touch() {
     {
         std::lock_guard lock(impl_->mutex);
@@ -540,9 +549,6 @@ std::shared_ptr<void> LiveStream::add_viewer(double fps) {
     }
     start();
     struct Lease {
-        Lease(std::weak_ptr<Impl> impl_, uint64_t id_) : impl(std::move(impl_)), id(id_) {}
-        Lease(const Lease&) = delete;
-        Lease& operator=(const Lease&) = delete;
         std::weak_ptr<Impl> impl;
         uint64_t id;
         ~Lease() {
@@ -553,7 +559,7 @@ std::shared_ptr<void> LiveStream::add_viewer(double fps) {
             }
         }
     };
-    return std::make_shared<Lease>(impl_, id);
+    return std::make_shared<Lease>(impl_, id);  // built in place: a moved-from temporary's destructor would drop the viewer
 }
 
 LiveStatus LiveStream::status() const {

@@ -28,6 +28,13 @@ struct LiveFrame {
     std::chrono::system_clock::time_point arrived_wall;  // the same moment, for the stamp and headers
 };
 
+/// What a snapshot request needs to know, read cheaply (no /proc read, no copies of the log).
+struct LivePeek {
+    std::shared_ptr<const LiveFrame> frame;  // the newest, or null before the first
+    bool live = false;                       // a child runs and the frame is younger than the stall limit
+    std::optional<Error> last_error;         // why the stream last failed or restarted, masked
+};
+
 enum class LiveState { idle, starting, running, backoff };
 std::string_view to_string(LiveState state);  // "idle", "starting", "running", "backoff"
 
@@ -62,6 +69,8 @@ public:
 
     /// The newest frame, or null before the first. Never waits.
     std::shared_ptr<const LiveFrame> newest() const;
+    /// The newest frame and whether it is live now. Never waits; cheap enough for every request.
+    LivePeek peek() const;
 
     /// A request for this source: keeps an on_demand stream awake, and starts it when idle.
     void touch();

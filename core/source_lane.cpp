@@ -9,11 +9,12 @@ SourceLane::SourceLane() = default;
 
 SourceLane::~SourceLane() { join(); }
 
-void SourceLane::post(std::function<void()> work) {
+bool SourceLane::post(std::function<void()> work) {
     std::lock_guard lock(mutex_);
-    if (joined_) return;  // the owner is tearing down: no one could receive the work's answer
+    if (joined_) return false;
     if (!thread_) thread_ = std::make_unique<boost::asio::thread_pool>(1);
     boost::asio::post(*thread_, std::move(work));
+    return true;
 }
 
 void SourceLane::join() {

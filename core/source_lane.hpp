@@ -20,7 +20,8 @@ public:
     SourceLane(const SourceLane&) = delete;
     SourceLane& operator=(const SourceLane&) = delete;
 
-    void post(std::function<void()> work);
+    /// False (and `work` dropped) once the lane is joined: its owner is tearing down.
+    bool post(std::function<void()> work);
     /// Waits for the work posted so far; post() after join() is not allowed.
     void join();
 
