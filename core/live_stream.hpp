@@ -56,6 +56,8 @@ struct LiveStatus {
 /// Thread-safe; every callback runs on the io_context's thread. The destructor stops the child
 /// (SIGTERM to its process group, SIGKILL after a grace), reaps it, and fails pending waits with
 /// ErrorKind::cancelled; it must run while the io_context is still running or already stopped.
+/// Children are started on the io thread, and PR_SET_PDEATHSIG kills them when that thread ends:
+/// run the io_context on a thread that lives as long as the streams.
 class LiveStream {
 public:
     using FrameCallback = std::function<void(Result<std::shared_ptr<const LiveFrame>>)>;

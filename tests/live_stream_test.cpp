@@ -269,3 +269,18 @@ TEST_CASE("live stream: a stream destroyed after its io thread stopped still lea
 }
 
 }  // namespace ptzgrab
+
+namespace ptzgrab {
+
+TEST_CASE("live stream: a wait on a source that never answers ends with timeout when its time runs out") {
+    testing::SilentTcpServer silent;
+    std::string url = "rtsp://127.0.0.1:" + std::to_string(silent.port()) + "/mute";
+    IoThread io;
+    LiveStream stream(io.io, "ffmpeg", request_for(url, 30s), on_demand(), quick_timings());
+    auto frame = next_frame(stream, 0, 400ms);
+    REQUIRE_FALSE(frame.has_value());
+    CHECK(frame.error().kind == ErrorKind::timeout);
+    CHECK(stream.status().state == LiveState::starting);  // still trying: only the wait gave up
+}
+
+}  // namespace ptzgrab
