@@ -216,7 +216,7 @@
     var grabbedAt = headers.get("X-Frame-Grabbed-At") || "";
 
     setBadge($("cache-state"), cache || "\u2013",
-             { hit: "good", miss: "info", stale: "warn" }[cache] || "");
+             { hit: "good", live: "good", miss: "info", refreshing: "info", stale: "warn" }[cache] || "");
     setBadge($("source-status"), status || "\u2013",
              { online: "good", offline: "bad" }[status] || "");
     var at = Date.parse(grabbedAt);

@@ -186,7 +186,7 @@ async function checkViewPage(page, baseUrl, screenshotPath) {
     return /^\d+(\.\d+)? (s|min|h)$/.test(age.trim());
   }, null, { timeout: modeTimeoutMs });
   const cacheState = (await page.textContent("#cache-state")).trim();
-  assert.match(cacheState, /^(hit|miss|stale)$/, "#cache-state shows X-Cache");
+  assert.match(cacheState, /^(hit|miss|stale|refreshing|live)$/, "#cache-state shows X-Cache");
 
   await page.waitForFunction(() => document.getElementById("live").currentTime > 1.0, null,
                              { timeout: playTimeoutMs });
