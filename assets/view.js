@@ -10,6 +10,7 @@
 
   var source = view.dataset.source || "";
   var hlsUrl = view.dataset.hlsUrl || "";
+  var mjpegUrl = view.dataset.mjpegUrl || ""; // a live source without HLS: the server's MJPEG restream
   var refreshMs = Math.max(1000, parseInt(view.dataset.refreshMs, 10) || 3000);
   var requestTimeoutMs = 30000; // a forced grab may take the source's whole grab timeout
   var token = new URLSearchParams(location.search).get("token") || "";
@@ -131,7 +132,25 @@
     hls.attachMedia(video);
   }
 
+  // The <img> shows multipart/x-mixed-replace natively. An <img> cannot send a header, so the
+  // token goes in its URL. Each open view holds one of the browser's ~6 connections per host.
+  function startMjpeg() {
+    var img = $("live-mjpeg");
+    if (!img || !mjpegUrl) return;
+    var retryTimer = 0;
+    img.addEventListener("load", function () { setBadge(live.state, "live", "good"); });
+    img.addEventListener("error", function () {
+      // The source is down, the viewer cap is reached, or the server restarted: try again.
+      setBadge(live.state, "reconnecting", "warn");
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(function () { img.src = withToken(mjpegUrl) + "&t=" + Date.now(); }, 3000);
+    });
+    setBadge(live.state, "loading", "");
+    img.src = withToken(mjpegUrl);
+  }
+
   function startLive() {
+    if (mjpegUrl) return startMjpeg();
     var video = live.video;
     if (!video || !hlsUrl) return;
     watchVideo(video);
@@ -197,7 +216,7 @@
     var grabbedAt = headers.get("X-Frame-Grabbed-At") || "";
 
     setBadge($("cache-state"), cache || "\u2013",
-             { hit: "good", miss: "info", stale: "warn" }[cache] || "");
+             { hit: "good", live: "good", miss: "info", refreshing: "info", stale: "warn" }[cache] || "");
     setBadge($("source-status"), status || "\u2013",
              { online: "good", offline: "bad" }[status] || "");
     var at = Date.parse(grabbedAt);

@@ -109,6 +109,14 @@ CLI::App* setup_serve(CLI::App& app, ServeOptions& o) {
     cmd->add_option("--shutdown-grace", o.shutdown_grace_s,
                     "Seconds after SIGINT/SIGTERM for answers in flight to go out; a second signal stops at once")
         ->check(CLI::Range(0.0, 3600.0))->capture_default_str();
+    cmd->add_option("--write-timeout", o.write_timeout_s,
+                    "Seconds a client (or an MJPEG viewer) may take no bytes of its answer before it is dropped")
+        ->check(CLI::Range(1, 3600))->capture_default_str();
+    cmd->add_option("--max-viewers-per-source", o.max_viewers_per_source,
+                    "/stream/mjpeg viewers of one source at most; more get 503")
+        ->check(CLI::Range(0, 1'000'000))->capture_default_str();
+    cmd->add_option("--max-viewers", o.max_viewers, "/stream/mjpeg viewers in all at most; more get 503")
+        ->check(CLI::Range(0, 1'000'000))->capture_default_str();
     return cmd;
 }
 
@@ -125,6 +133,7 @@ int serve_sources(const ServeOptions& o, std::vector<SourceConfig> sources) {
         std::cerr << "ptzgrab: warning: no files in the assets folder " << assets_dir << "\n";
     context.token = o.token;
     context.hosts = host_policy(o.bind, o.allow_hosts);
+    context.viewers = web::Viewers({.per_source = o.max_viewers_per_source, .total = o.max_viewers});
     return runtime.serve();
 }
 

@@ -27,6 +27,9 @@ struct ServeOptions {
     int max_connections = 1024;          // open connections at most (descriptors are finite)
     int max_connections_per_peer = 64;   // from one client address: one client cannot take every slot
     double shutdown_grace_s = 0.5;       // after SIGINT/SIGTERM, for answers in flight to go out
+    int write_timeout_s = 30;            // a client that takes no bytes of its answer this long is dropped
+    int max_viewers_per_source = 10;     // /stream/mjpeg viewers of one source, apart from the connection cap
+    int max_viewers = 100;               // /stream/mjpeg viewers in all
 };
 
 CLI::App* setup_serve(CLI::App& app, ServeOptions& options);

@@ -26,6 +26,7 @@ web::ServerOptions server_options(const ServeOptions& o) {
     s.max_connections = o.max_connections;
     s.max_connections_per_peer = o.max_connections_per_peer;
     s.shutdown_grace = duration_cast<milliseconds>(duration<double>(o.shutdown_grace_s));
+    s.limits.write_timeout = seconds(o.write_timeout_s);
     return s;
 }
 

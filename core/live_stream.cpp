@@ -549,9 +549,6 @@ std::shared_ptr<void> LiveStream::add_viewer(double fps) {
     }
     start();
     struct Lease {
-        Lease(std::weak_ptr<Impl> impl_, uint64_t id_) : impl(std::move(impl_)), id(id_) {}
-        Lease(const Lease&) = delete;
-        Lease& operator=(const Lease&) = delete;
         std::weak_ptr<Impl> impl;
         uint64_t id;
         ~Lease() {

@@ -124,7 +124,8 @@ void serve_snapshot(ServerContext& ctx, const Target& target, const Reply& reply
     if (!params->url.empty()) return serve_adhoc(ctx, *params, reply);
     const SourceConfig* source = pick_source(ctx, target);
     if (!source) return reply(text_response(http::status::bad_request, "unknown source: " + mask_text(params->source).substr(0, 100)));
-    ctx.cache.get(source->name, params->force_refresh,
+    FrameWanted wanted{.force_refresh = params->force_refresh, .younger_than = params->max_age, .never_wait = false};
+    ctx.cache.get(source->name, wanted,
                   [&ctx, source, params = *params, reply](Result<Snapshot> result) {
                       if (!result)
                           return reply_card(ctx, source->grab.url, result.error(), params.apply_to(source->render), reply);
@@ -141,9 +142,10 @@ void serve_snapshot(ServerContext& ctx, const Target& target, const Reply& reply
 void serve_latest(ServerContext& ctx, const std::string& name, const Reply& reply) {
     const SourceConfig* source = source_named(ctx, name);
     if (!source) return reply(text_response(http::status::not_found, "no such source"));
-    // Through the cache like a snapshot: inside max age its prepared buffer as it is; past it a
-    // shared refresh, so a dashboard polling only /latest.jpg never sees a frozen or falsely live frame.
-    ctx.cache.get(source->name, false, [&ctx, source, reply](Result<Snapshot> result) {
+    // Through the cache like a snapshot, but never waiting for a grab: a held frame at once (past
+    // max age marked X-Cache: refreshing, a refresh starts behind it), so a dashboard polling only
+    // /latest.jpg is never held up by a camera, nor shown a frozen frame as live.
+    ctx.cache.get(source->name, FrameWanted{.force_refresh = false, .younger_than = std::nullopt, .never_wait = true}, [&ctx, source, reply](Result<Snapshot> result) {
         if (!result) return reply_card(ctx, source->grab.url, result.error(), source->render, reply);
         render_and_send([&] { return snapshot_answer(ctx, *source, SnapshotParams{}, result); }, reply);
     });

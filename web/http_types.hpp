@@ -48,6 +48,17 @@ using Request = http::request<http::string_body>;
 using Response = http::response<SharedBody>;
 using RequestHead = http::request<http::empty_body>;  // a request without its body
 
+struct FrameStream;  // frame_stream.hpp
+
+/// What the router answers: a response, or for /stream/mjpeg the head of a response whose body the
+/// connection keeps writing (`stream` set). Built implicitly from a Response, so routes reply as before.
+struct Answer {
+    Answer(Response response) : head(std::move(response)) {}  // NOLINT(google-explicit-constructor)
+    Answer(Response response, std::shared_ptr<FrameStream> frames) : head(std::move(response)), stream(std::move(frames)) {}
+    Response head;
+    std::shared_ptr<FrameStream> stream;
+};
+
 SharedBody::value_type body_from(std::string text);
 SharedBody::value_type body_from(std::shared_ptr<const std::vector<uint8_t>> bytes);
 SharedBody::value_type body_from(std::vector<uint8_t> bytes);

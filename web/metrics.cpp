@@ -38,6 +38,48 @@ void render_cache(std::string& out, const std::vector<CacheStats>& cache) {
         out += "ptzgrab_cache_misses_total{source=\"" + label(s.name) + "\"} " + std::to_string(s.misses) + "\n";
 }
 
+// One line per live source: `value` of its status, after the metric's HELP and TYPE.
+template <class Value>
+void per_live_source(std::string& out, const std::vector<CacheStats>& cache, const char* name, const char* type,
+                     const char* help, Value value) {
+    header(out, name, type, help);
+    for (const auto& s : cache)
+        if (s.live) out += std::string(name) + "{source=\"" + label(s.name) + "\"} " + value(*s.live) + "\n";
+}
+
+std::string seconds_of(const std::optional<std::chrono::milliseconds>& ms) {
+    return ms ? number(std::chrono::duration<double>(*ms).count()) : "NaN";
+}
+
+// Live sources: the state as an enum (one line per state, the current one 1), then the counters.
+void render_live(std::string& out, const std::vector<CacheStats>& cache) {
+    header(out, "ptzgrab_live_state", "gauge", "The live stream's state (1 for the current one), with its mode.");
+    for (const auto& s : cache) {
+        if (!s.live) continue;
+        for (LiveState state : {LiveState::idle, LiveState::starting, LiveState::running, LiveState::backoff})
+            out += "ptzgrab_live_state{source=\"" + label(s.name) + "\",mode=\"" + std::string(to_string(s.live->mode)) +
+                   "\",state=\"" + std::string(to_string(state)) + "\"} " + (s.live->state == state ? "1" : "0") + "\n";
+    }
+    per_live_source(out, cache, "ptzgrab_live_frames_total", "counter", "Frames received from the live stream.",
+                    [](const LiveStatus& l) { return std::to_string(l.frames); });
+    per_live_source(out, cache, "ptzgrab_live_restarts_total", "counter", "Restarts of the live ffmpeg.",
+                    [](const LiveStatus& l) { return std::to_string(l.restarts); });
+    per_live_source(out, cache, "ptzgrab_live_last_frame_age_seconds", "gauge",
+                    "Age of the newest live frame (NaN before the first).",
+                    [](const LiveStatus& l) { return seconds_of(l.last_frame_age); });
+    per_live_source(out, cache, "ptzgrab_live_keyframe_interval_seconds", "gauge",
+                    "Observed time between keyframes (NaN until seen).",
+                    [](const LiveStatus& l) { return seconds_of(l.keyframe_interval); });
+    per_live_source(out, cache, "ptzgrab_live_viewers", "gauge", "MJPEG viewers watching the live stream.",
+                    [](const LiveStatus& l) { return std::to_string(l.viewers); });
+    per_live_source(out, cache, "ptzgrab_live_child_cpu_seconds_total", "counter",
+                    "CPU seconds (user+system) of the live ffmpeg children.",
+                    [](const LiveStatus& l) { return number(l.child_cpu_seconds); });
+    per_live_source(out, cache, "ptzgrab_live_all_frames_fallback", "gauge",
+                    "1 when keyframe-only decoding gave nothing and the stream fell back to all frames.",
+                    [](const LiveStatus& l) { return std::string(l.fell_back_to_all_frames ? "1" : "0"); });
+}
+
 }  // namespace
 
 void Metrics::record_request(unsigned status) {
@@ -74,6 +116,7 @@ std::string Metrics::render(const std::vector<CacheStats>& cache, int ffmpeg_run
     for (const auto& [kind, count] : failures_by_kind_)
         out += "ptzgrab_grab_failures_total{kind=\"" + label(kind) + "\"} " + std::to_string(count) + "\n";
     render_cache(out, cache);
+    render_live(out, cache);
     header(out, "ptzgrab_ffmpeg_processes_running", "gauge", "ffmpeg children running now.");
     out += "ptzgrab_ffmpeg_processes_running " + std::to_string(ffmpeg_running) + "\n";
     header(out, "ptzgrab_uptime_seconds", "gauge", "Seconds since the server started.");

@@ -73,11 +73,19 @@ std::string rfc3339_utc(std::chrono::system_clock::time_point when) {
     return text;
 }
 
+std::string_view cache_state(const Snapshot& snapshot) {
+    if (snapshot.stale) return "stale";
+    if (snapshot.refreshing) return "refreshing";
+    if (snapshot.live) return "live";
+    return snapshot.from_cache ? "hit" : "miss";
+}
+
 void set_frame_headers(Response& res, const Snapshot& snapshot) {
     auto age = snapshot.age;
     res.set("X-Frame-Grabbed-At", rfc3339_utc(snapshot.frame.grabbed_at));
     res.set("X-Frame-Age-Ms", std::to_string(std::max<int64_t>(0, age.count())));
-    res.set("X-Cache", snapshot.stale ? "stale" : snapshot.from_cache ? "hit" : "miss");
+    res.set("X-Cache", cache_state(snapshot));
+    if (snapshot.live) res.set("X-Frame-Sequence", std::to_string(snapshot.sequence));
     res.set("X-Source-Status", snapshot.stale ? "offline" : "online");
     if (snapshot.stale && snapshot.refresh_error) res.set("X-Grab-Error", to_string(snapshot.refresh_error->kind));
     res.set(http::field::cache_control, "no-store");

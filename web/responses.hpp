@@ -24,8 +24,12 @@ http::status status_for(const Error& error);
 /// RFC 3339 in UTC with milliseconds: "2026-11-25T01:38:18.123Z".
 std::string rfc3339_utc(std::chrono::system_clock::time_point when);
 
-/// X-Frame-Grabbed-At, X-Frame-Age-Ms, X-Cache, X-Source-Status, X-Grab-Error and Cache-Control
-/// for an answer built from `snapshot`. The view page reads these names.
+/// X-Cache: "stale" (an offline source's last frame), "refreshing" (past max age, answered at once
+/// while a refresh runs), "live" (from the source's held-open stream), else "hit" or "miss".
+std::string_view cache_state(const Snapshot& snapshot);
+
+/// X-Frame-Grabbed-At, X-Frame-Age-Ms, X-Cache, X-Frame-Sequence (live frames), X-Source-Status,
+/// X-Grab-Error and Cache-Control for an answer built from `snapshot`. The view page reads these names.
 void set_frame_headers(Response& response, const Snapshot& snapshot);
 /// The same headers for a diagnostic card (no frame): offline, a miss, and the error's kind.
 void set_card_headers(Response& response, const Error& error);

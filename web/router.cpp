@@ -22,8 +22,9 @@ struct Route {
     void (*serve)(ServerContext&, const Target&, const Reply&);
 };
 
-const std::array<Route, 6> exact_routes{{
+const std::array<Route, 7> exact_routes{{
     {"/stream/snapshot", Methods::read, serve_snapshot},
+    {"/stream/mjpeg", Methods::read, serve_mjpeg},
     {"/stream/view", Methods::read, serve_view},
     {"/stream/cache", Methods::read, [](ServerContext& c, const Target&, const Reply& r) { serve_cache(c, r); }},
     {"/stream/cache/clear", Methods::post, serve_cache_clear},
@@ -98,16 +99,25 @@ std::optional<std::string> latest_name(std::string_view path) {
 
 void Router::handle(const Request& request, Reply reply) const {
     auto started = steady_clock::now();
-    Reply finish = [this, head = RequestHead(request.base()), started, reply = std::move(reply)](Response res) {
-        finish_for(head, res);
+    Reply finish = [this, head = RequestHead(request.base()), started, reply = std::move(reply)](Answer answer) {
+        Response& res = answer.head;
+        if (answer.stream && head.method() != verb::head) {
+            res.version(head.version());
+            res.keep_alive(false);  // the body runs until the connection ends
+        } else {
+            answer.stream.reset();
+            finish_for(head, res);
+        }
         auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(steady_clock::now() - started);
         context_.metrics.record_request(res.result_int());
         context_.log(access_log_line(head.method_string(), head.target(), res.result_int(), res.body().size, elapsed,
                                      context_.token));
-        reply(std::move(res));
+        reply(std::move(answer));
     };
     dispatch(request, finish);
 }
+
+void Router::stop_streams() const { context_.viewers.stop_all(); }
 
 void Router::dispatch(const Request& request, const Reply& reply) const {
     auto target = parse_target(request.target());

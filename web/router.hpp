@@ -10,13 +10,17 @@ namespace ptzgrab::web {
 class Router {
 public:
     /// Called exactly once per request; from a grab thread when the answer waited for a grab.
-    using Reply = std::function<void(Response)>;
+    /// A Response converts to an Answer: only /stream/mjpeg answers with a stream.
+    using Reply = std::function<void(Answer)>;
 
     explicit Router(ServerContext& context) : context_(context) {}
 
     /// Routes, checks the token, answers; every answer is finished for the request
     /// (version, keep-alive, length, HEAD), counted and written to the access log.
     void handle(const Request& request, Reply reply) const;
+
+    /// Any thread, when the server stops: every /stream/mjpeg viewer ends, new ones are refused.
+    void stop_streams() const;
 
 private:
     void dispatch(const Request& request, const Reply& reply) const;

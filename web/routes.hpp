@@ -13,6 +13,9 @@ using Reply = Router::Reply;
 void serve_snapshot(ServerContext& ctx, const Target& target, const Reply& reply);
 void serve_latest(ServerContext& ctx, const std::string& source, const Reply& reply);
 
+// mjpeg_route.cpp: the restream of a live source.
+void serve_mjpeg(ServerContext& ctx, const Target& target, const Reply& reply);
+
 // status_routes.cpp: state and settings.
 void serve_cache(ServerContext& ctx, const Reply& reply);
 void serve_cache_clear(ServerContext& ctx, const Target& target, const Reply& reply);

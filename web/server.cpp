@@ -122,11 +122,12 @@ struct Server::Impl {
         }
     }
 
-    void stop_on_signal(std::function<void()> on_stop) {
-        signals.async_wait([this, on_stop = std::move(on_stop)](const boost::system::error_code& ec, int) {
+    void stop_on_signal(const Router& router, std::function<void()> on_stop) {
+        signals.async_wait([this, &router, on_stop = std::move(on_stop)](const boost::system::error_code& ec, int) {
             if (ec) return;
             std::fprintf(stderr, "ptzgrab: stopping (a second Ctrl-C stops at once)\n");
             if (on_stop) on_stop();
+            router.stop_streams();
             boost::system::error_code ignored;
             acceptor.close(ignored);
             signals.async_wait([this](const boost::system::error_code& again, int) {
@@ -171,7 +172,7 @@ Result<uint16_t> Server::listen() {
 }
 
 void Server::run(const Router& router, std::function<void()> on_stop) {
-    impl_->stop_on_signal(std::move(on_stop));
+    impl_->stop_on_signal(router, std::move(on_stop));
     asio::co_spawn(impl_->accept_strand, impl_->accept_loop(router), report_exception);
     std::vector<std::jthread> threads;
     for (int i = 1; i < impl_->options.threads; ++i) threads.emplace_back([this] { impl_->io.run(); });

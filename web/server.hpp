@@ -40,7 +40,7 @@ public:
     Result<uint16_t> listen();
 
     /// Serves until SIGINT or SIGTERM. `on_stop` runs first on the signal (cancel grabs in flight);
-    /// then the listener closes and, when every connection has ended or the grace has passed, the io
+    /// then the router's MJPEG streams end, the listener closes and, when every connection has ended or the grace has passed, the io
     /// threads end. A second signal ends them at once.
     void run(const Router& router, std::function<void()> on_stop);
 

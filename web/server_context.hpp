@@ -15,6 +15,7 @@
 #include "request_guard.hpp"
 #include "static_files.hpp"
 #include "render_pool.hpp"
+#include "viewers.hpp"
 
 namespace ptzgrab::web {
 
@@ -36,6 +37,7 @@ struct ServerContext {
     std::function<void(RenderAnswer, SendAnswer)> offload = render_and_send;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     CardCache cards{};  // diagnostic cards, drawn through `offload`
+    Viewers viewers{};  // /stream/mjpeg's caps: serve --max-viewers-per-source, --max-viewers
 };
 
 }  // namespace ptzgrab::web

@@ -9,6 +9,7 @@
 #include <boost/beast/http.hpp>
 #include <memory>
 
+#include "frame_stream.hpp"
 #include "responses.hpp"
 
 namespace ptzgrab::web {
@@ -19,11 +20,11 @@ namespace beast = boost::beast;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // The router may answer from a grab thread; the answer is posted back to this connection's strand.
-asio::awaitable<Response> route(const Router& router, const Request& request) {
-    return asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
+asio::awaitable<Answer> route(const Router& router, const Request& request) {
+    return asio::async_initiate<decltype(asio::use_awaitable), void(Answer)>(
         [&router, &request](auto handler) {
             auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-            router.handle(request, [shared](Response res) {
+            router.handle(request, [shared](Answer res) {
                 auto executor = asio::get_associated_executor(*shared);
                 asio::post(executor, [shared, res = std::move(res)]() mutable { (*shared)(std::move(res)); });
             });
@@ -78,7 +79,12 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& ro
             break;
         }
         Request request = parser.release();
-        Response res = co_await route(router, request);
+        Answer answer = co_await route(router, request);
+        if (answer.stream) {  // the connection is the stream's until it ends
+            co_await write_frame_stream(stream, std::move(answer.head), *answer.stream, limits.write_timeout);
+            break;
+        }
+        Response& res = answer.head;
         stream.expires_after(limits.write_timeout);
         auto [write_ec, write_n] = co_await http::async_write(stream, res, use_tuple);
         if (write_ec || !res.keep_alive()) break;

@@ -57,7 +57,9 @@ Result<SnapshotParams> parse_snapshot_params(const Target& target) {
     auto width = int_param(target, "width", min_frame_side_px, max_render_side_px);
     auto height = int_param(target, "height", min_frame_side_px, max_render_side_px);
     auto quality = int_param(target, "quality", 1, 100);
+    auto max_age = int_param(target, "max_age_ms", 0, max_max_age_ms);
     for (const Error* e : {force ? nullptr : &force.error(), stamp ? nullptr : &stamp.error(),
+                           max_age ? nullptr : &max_age.error(),
                            width ? nullptr : &width.error(), height ? nullptr : &height.error(),
                            quality ? nullptr : &quality.error()})
         if (e) return std::unexpected(*e);
@@ -66,6 +68,7 @@ Result<SnapshotParams> parse_snapshot_params(const Target& target) {
     p.width = *width;
     p.height = *height;
     p.quality = *quality;
+    if (*max_age) p.max_age = std::chrono::milliseconds(**max_age);
     return p;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 // The query parameters of /stream/snapshot, checked: a bad value is a one-line reason for a 400.
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -13,6 +14,7 @@ struct SnapshotParams {
     std::string source;  // empty: the default (first) source
     std::string url;     // ?url= (ad-hoc source; refused unless --allow-any-url)
     bool force_refresh = false;
+    std::optional<std::chrono::milliseconds> max_age;  // ?max_age_ms=: a frame younger than this
     std::optional<int> width, height, quality;
     std::optional<bool> timestamp;
 
@@ -21,6 +23,9 @@ struct SnapshotParams {
     /// The source's own render options with this request's overrides.
     RenderOptions apply_to(RenderOptions base) const;
 };
+
+/// The longest ?max_age_ms= (a day).
+inline constexpr int max_max_age_ms = 86'400'000;
 
 /// Unknown parameters are ignored (browsers add cache busters); known ones must be valid.
 Result<SnapshotParams> parse_snapshot_params(const Target& target);

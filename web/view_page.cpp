@@ -81,7 +81,26 @@ std::string render_picker(const ViewPageModel& model, const ViewSource& current)
     return html;
 }
 
+/// The page's own MJPEG restream of a live source without HLS. The browser's <img> shows it
+/// natively; the script sets its src (adding ?token=: an <img> cannot send a header).
+std::string mjpeg_url(const ViewSource& source) {
+    if (!source.hls_url.empty() || !source.live) return {};
+    return "/stream/mjpeg?source=" + url_encode_component(source.name);
+}
+
+std::string render_mjpeg_panel(const ViewSource& source) {
+    return "<section class=\"panel\" aria-labelledby=\"live-title\">\n"
+           "<h2 id=\"live-title\">Live <span id=\"live-state\" class=\"badge\"></span></h2>\n"
+           "<div class=\"frame\"><img id=\"live-mjpeg\" alt=\"Live view of " + html_escape(source.name) +
+           "\" decoding=\"async\"></div>\n"
+           // Each open MJPEG view holds one connection; browsers allow about 6 per host (HTTP/1.1).
+           "<p class=\"caption\">MJPEG restream from the server. Browsers open about 6 connections per "
+           "server, so keep only a few live views of this server open at once.</p>\n"
+           "</section>\n";
+}
+
 std::string render_live_panel(const ViewSource& source) {
+    if (!mjpeg_url(source).empty()) return render_mjpeg_panel(source);
     bool has_live = !source.hls_url.empty();
     std::string html =
         "<section class=\"panel\" aria-labelledby=\"live-title\">\n"
@@ -131,7 +150,7 @@ std::string render_body(const ViewPageModel& model, const ViewSource& source) {
     html += "<p class=\"source-name\">" + html_escape(source.name) + "</p></header>\n";
     html += render_picker(model, source);
     html += "<main id=\"view\" data-source=\"" + html_escape(source.name) + "\" data-hls-url=\"" +
-            html_escape(live.hls_url) + "\" data-refresh-ms=\"" +
+            html_escape(live.hls_url) + "\" data-mjpeg-url=\"" + html_escape(mjpeg_url(live)) + "\" data-refresh-ms=\"" +
             std::to_string(snapshot_refresh_interval.count()) + "\">\n";
     html += render_live_panel(live);
     html += render_snapshot_panel(source);

@@ -1,5 +1,6 @@
 #pragma once
-// The HTML page of GET /stream/view: a live HLS player and the refreshing snapshot of one source.
+// The HTML page of GET /stream/view: a live panel (HLS player, or the server's MJPEG restream of a
+// live source) and the refreshing snapshot of one source.
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@ struct ViewSource {
     std::string masked_url;  // shown as text; must already be masked
     std::string hls_url;     // played by the browser as given, if is_bare_url (else dropped); empty: no live player
     std::string hls_note;    // shown when hls_url is empty (why, or what to configure)
+    bool live = false;       // a live source: without hls_url, the live panel shows /stream/mjpeg
 };
 
 struct ViewPageModel {

@@ -3,6 +3,8 @@
 // (ffmpeg's hls muxer, real time, served by scripts/test-servers/http_server.py).
 // Checks: the snapshot image loads, the video plays, the cached/forced switch changes the next
 // snapshot request, the frame age shows a number; saves a screenshot under the build folder.
+// A second source, a live RTSP stream without HLS (scripts/test-servers/rtsp_server.py), shows the
+// server's MJPEG restream in an <img>, which must paint at least two different frames.
 //
 // usage: node tests/browser/view_page.test.mjs --ptzgrab PATH [--port P] [--build-dir DIR]
 //   or the environment: PTZGRAB_BIN, PTZGRAB_TEST_PORT, PTZGRAB_BUILD_DIR, CHROMIUM (default /usr/bin/chromium)
@@ -184,7 +186,7 @@ async function checkViewPage(page, baseUrl, screenshotPath) {
     return /^\d+(\.\d+)? (s|min|h)$/.test(age.trim());
   }, null, { timeout: modeTimeoutMs });
   const cacheState = (await page.textContent("#cache-state")).trim();
-  assert.match(cacheState, /^(hit|miss|stale)$/, "#cache-state shows X-Cache");
+  assert.match(cacheState, /^(hit|miss|stale|refreshing|live)$/, "#cache-state shows X-Cache");
 
   await page.waitForFunction(() => document.getElementById("live").currentTime > 1.0, null,
                              { timeout: playTimeoutMs });
@@ -247,12 +249,56 @@ async function checkViewPageWithToken(page, baseUrl, token) {
   assert.deepEqual(policyViolations, [], "nothing the page needs is blocked by its Content-Security-Policy");
 }
 
+/// A live RTSP test pattern (colour bars scrolling 4 px a frame) on `port`, started once it says READY.
+async function startRtspSource(port) {
+  const server = start("rtsp_server.py", "/usr/bin/python3", [
+    path.join(repoRoot, "scripts/test-servers/rtsp_server.py"), "--port", String(port),
+  ]);
+  await waitFor("rtsp_server.py READY", () => server.output.text.includes("READY"), startupTimeoutMs, [server]);
+  return server;
+}
+
+/// The <img> of the MJPEG live panel paints frames that change: its pixels, drawn onto a canvas
+/// (same origin, so readable), differ between two moments while the stream runs.
+async function checkMjpegPanel(page, baseUrl, name) {
+  const pageErrors = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  const policyViolations = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) policyViolations.push(message.text());
+  });
+  await openViewPage(page, `${baseUrl}/stream/view?source=${name}`);
+  assert.equal(await page.locator("#live").count(), 0, "no video player for a source without HLS");
+  const src = await page.getAttribute("#live-mjpeg", "src", { timeout: snapshotTimeoutMs });
+  assert.match(src || "", /^\/stream\/mjpeg\?source=/);
+  await page.waitForFunction(() => document.getElementById("live-mjpeg").naturalWidth > 0, null,
+                             { timeout: snapshotTimeoutMs });
+  const pixels = () => page.evaluate(() => {
+    const img = document.getElementById("live-mjpeg");
+    const canvas = document.createElement("canvas");
+    canvas.width = 64;
+    canvas.height = 36;
+    const context = canvas.getContext("2d", { willReadFrequently: true });
+    context.drawImage(img, 0, 0, canvas.width, canvas.height);
+    return Array.from(context.getImageData(0, 0, canvas.width, canvas.height).data).join(",");
+  });
+  const first = await pixels();
+  let changed = false;
+  await waitFor("the MJPEG <img> to paint a different frame", async () => {
+    changed = (await pixels()) !== first;
+    return changed;
+  }, playTimeoutMs);
+  assert.ok(changed);
+  assert.deepEqual(pageErrors, [], "no script errors on the page");
+  assert.deepEqual(policyViolations, [], "nothing the page needs is blocked by its Content-Security-Policy");
+}
+
 /// Runs `check(page, baseUrl)` against a `ptzgrab serve` of the HLS test source, in a fresh browser.
-async function withServeAndBrowser(tmp, hlsUrl, extraArgs, check) {
+async function withServeAndBrowser(tmp, hlsUrl, extraArgs, check, sources = undefined) {
   const dir = fs.mkdtempSync(path.join(tmp, "serve-"));
   const config = path.join(dir, "config.json");
   fs.writeFileSync(config, JSON.stringify({
-    sources: [{ name: sourceName, url: hlsUrl, hls_url: hlsUrl, max_age_s: 5, timeout_s: 15 }],
+    sources: sources || [{ name: sourceName, url: hlsUrl, hls_url: hlsUrl, max_age_s: 5, timeout_s: 15 }],
   }, null, 2));
   const port = Number(argv.port || process.env.PTZGRAB_TEST_PORT) || await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -280,7 +326,7 @@ test("browser: /stream/view against a live HLS source", async (t) => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ptzgrab-browser-"));
   const hlsDir = path.join(tmp, "hls");
   fs.mkdirSync(hlsDir);
-  let ffmpeg, staticServer;
+  let ffmpeg, staticServer, rtsp;
   try {
     ffmpeg = startHlsSource(hlsDir);
     const playlist = path.join(hlsDir, "live.m3u8");
@@ -301,14 +347,21 @@ test("browser: /stream/view against a live HLS source", async (t) => {
       await withServeAndBrowser(tmp, hlsUrl, ["--token", token],
                                 (page, baseUrl) => checkViewPageWithToken(page, baseUrl, token));
     });
+    await t.test("a live source without HLS shows the MJPEG restream, whose <img> paints new frames", async () => {
+      const rtspPort = await freePort();
+      rtsp = await startRtspSource(rtspPort);
+      const sources = [{ name: "rtsp-live", url: `rtsp://127.0.0.1:${rtspPort}/stream`, live: "always", timeout_s: 15 }];
+      await withServeAndBrowser(tmp, hlsUrl, [], (page, baseUrl) => checkMjpegPanel(page, baseUrl, "rtsp-live"), sources);
+    });
   } catch (error) {
-    for (const child of [staticServer, ffmpeg]) {
+    for (const child of [staticServer, ffmpeg, rtsp]) {
       if (child && child.output.text) console.error(`--- ${child.output.name} output ---\n${child.output.text}`);
     }
     throw error;
   } finally {
     await stop(staticServer);
     await stop(ffmpeg);
+    await stop(rtsp);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });

@@ -51,9 +51,9 @@ struct Answers {
 void ask(RouterFixture& f, const std::string& target, Answers& answers) {
     web::Request request{web::http::verb::get, target, 11};
     request.set(web::http::field::host, "127.0.0.1:8080");
-    f.router.handle(request, [&answers](web::Response res) {
+    f.router.handle(request, [&answers](web::Answer answer) {
         std::lock_guard lock(answers.mutex);
-        answers.responses.push_back(std::move(res));
+        answers.responses.push_back(std::move(answer.head));
     });
 }
 

@@ -109,7 +109,7 @@ web::Response RouterFixture::call(const std::string& method, const std::string& 
 web::Response RouterFixture::send(const web::Request& request) {
     auto promise = std::make_shared<std::promise<web::Response>>();
     auto future = promise->get_future();
-    router.handle(request, [promise](web::Response res) { promise->set_value(std::move(res)); });
+    router.handle(request, [promise](web::Answer answer) { promise->set_value(std::move(answer.head)); });
     if (future.wait_for(seconds(10)) != std::future_status::ready) {
         web::Response none{web::http::status::unknown, 11};
         return none;
