@@ -121,10 +121,11 @@ TEST_CASE("serve: force_refresh grabs anew, a held frame expires after max age, 
     CHECK(http_get(port, "/stream/snapshot").header("x-cache") == "miss");
 }
 
-TEST_CASE("serve: a source that goes offline after a good grab is served stale, offline, with its real age") {
+TEST_CASE("serve: a one-shot source that goes offline after a good grab is served stale, offline, with its real age") {
     HlsSource hls;
     ScratchDir dir;
-    auto config = write_config(dir, config_one("hls", hls.url(), ", \"max_age_s\": 1, \"timeout_s\": 8"));
+    auto config =
+        write_config(dir, config_one("hls", hls.url(), ", \"max_age_s\": 1, \"timeout_s\": 8, \"live\": \"off\""));
     ServeProcess serve({"--config", config.string()});
     auto good = http_get(serve.port(), "/stream/snapshot");
     REQUIRE(good.status == 200);
