@@ -52,12 +52,12 @@ test-asan: test-deps demo-media
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@ctest --test-dir $(ASAN_BUILD) --output-on-failure
 
-# The frame cache, latest-frame store and server tests under ThreadSanitizer. Not part of `make test`:
+# The frame cache, live streams, latest-frame store and server tests under ThreadSanitizer. Not part of `make test`:
 # its own cold build (TSan cannot share the ASan one) adds about 10 min on the 2-core CI machine.
 tsan: test-deps demo-media
 	@cmake -S . -B $(TSAN_BUILD) $(CMAKE_FLAGS) -DPTZGRAB_SANITIZE=thread >/dev/null
-	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target core_tests web_serve_tests
-	@ctest --test-dir $(TSAN_BUILD) --output-on-failure -R "^(core_tests|web_serve_tests)$$"
+	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target core_tests live_tests web_serve_tests
+	@ctest --test-dir $(TSAN_BUILD) --output-on-failure -R "^(core_tests|live_tests|web_serve_tests)$$"
 
 # Each fuzz harness for FUZZ_SECONDS (default 60), built with ASan+UBSan; one result line per harness.
 fuzz: deps
