@@ -260,6 +260,16 @@ struct FrameCache::Impl {
         });
     }
 
+    // The first frame above `after`, or the stream's failure as it is: never an older frame standing
+    // in, so a viewer asking again is never answered the frame it already has (a busy loop).
+    void wait_newer(Slot& slot, uint64_t after, milliseconds timeout, Callback done) {
+        slot.stream->wait_frame(after, timeout, [this, &slot, done = std::move(done)](
+                                                    Result<std::shared_ptr<const LiveFrame>> frame) mutable {
+            if (!frame) return done(std::unexpected(frame.error()));
+            answer_live(slot, std::move(*frame), LiveMarks{.waited = true, .stream_error = {}}, std::move(done));
+        });
+    }
+
     // The newest frame marked stale while it is inside the stale limit (any age for never_wait), else the error.
     // A stream answers its waits `cancelled` only as it closes: then the stream must not be asked.
     void live_failed(Slot& slot, const Error& error, bool never_wait, Callback done) {
@@ -380,7 +390,7 @@ void FrameCache::next(const std::string& source, uint64_t after_sequence, millis
         else if (it != impl_->slots.end() && it->second.stream) live = &it->second;
     }
     if (!live) return done(std::unexpected(refused));
-    impl_->wait_live(*live, after_sequence, timeout, false, std::move(done));
+    impl_->wait_newer(*live, after_sequence, timeout, std::move(done));
 }
 
 std::shared_ptr<void> FrameCache::watch(const std::string& source, double fps) {

@@ -97,7 +97,8 @@ public:
     /// Live sources: calls `done` once with the first frame whose sequence is above `after_sequence`,
     /// rendered with the source's defaults once for every caller (MJPEG viewers). invalid_input for
     /// a source that is not live; timeout when no frame comes within `timeout`; the stream's error
-    /// at once while it is down. `done` runs on the lane, the io thread or this thread.
+    /// at once while it is down (never an older frame standing in). `done` runs on the lane, the io
+    /// thread or this thread.
     void next(const std::string& source, uint64_t after_sequence, std::chrono::milliseconds timeout, Callback done);
     /// A viewer of a live source: keeps it awake while the lease lives; fps > 0 asks for all-frames
     /// decoding. Null for an unknown or one-shot source.

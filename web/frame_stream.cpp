@@ -159,7 +159,11 @@ asio::awaitable<void> write_frame_stream(beast::tcp_stream& stream, Response hea
             if (kind != ErrorKind::timeout && !co_await sleep_until(*box, steady_clock::now() + retry_pause)) break;
             continue;  // the source is down or slow: the viewer keeps its last picture and waits
         }
-        if (!(*frame)->jpeg) continue;
+        if (!(*frame)->jpeg || (*frame)->stale || (*frame)->sequence <= sent) {
+            // Not a new frame: the viewer has it already. Asking again at once would be a busy loop.
+            if (!co_await sleep_until(*box, steady_clock::now() + retry_pause)) break;
+            continue;
+        }
         if (!co_await write_part(stream, **frame, write_timeout)) break;  // gone, or stalled past the timeout
         sent = (*frame)->sequence;
         last_sent = steady_clock::now();
