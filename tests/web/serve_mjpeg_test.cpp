@@ -270,3 +270,18 @@ TEST_CASE("mjpeg: a viewer of a source whose server stopped gets no repeated par
     CHECK(repeated == 0);
     CHECK(parts <= 1);
 }
+
+TEST_CASE("mjpeg: a viewer that leaves while the source is down is noticed, and its place is given back") {
+    ScratchDir dir;
+    // Nothing listens on port 1: the stream never gets a frame, so no write ever fails for the server.
+    ServeProcess serve(serve_args(dir, live_source("cam", "rtsp://127.0.0.1:1/down"), {"--max-viewers-per-source", "1"}));
+    int port = serve.port();
+    auto viewer = std::make_unique<MjpegViewer>(port, "/stream/mjpeg?source=cam");
+    REQUIRE(viewer->read_head() == 200);
+    REQUIRE(eventually([&] { return mjpeg_viewers(port) == 1; }, 10s));
+    CHECK(http_get(port, "/stream/mjpeg?source=cam").status == 503);
+    viewer->close();
+    CHECK(eventually([&] { return mjpeg_viewers(port) == 0; }, 5s));
+    MjpegViewer again(port, "/stream/mjpeg?source=cam");
+    CHECK(again.read_head() == 200);
+}
