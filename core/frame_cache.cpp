@@ -37,6 +37,7 @@ struct Slot {
 struct LiveMarks {
     bool waited = false;                     // the request waited for this frame
     std::optional<Error> stream_error;       // the stream is down: the frame is stale
+    bool refreshing = false;                 // the stream is (re)starting: a newer frame is on its way
 };
 
 // Runs a caller's callback on a lane; what it throws is reported, never let out of the thread.
@@ -234,12 +235,27 @@ struct FrameCache::Impl {
         uint64_t newest = peek.frame ? peek.frame->sequence : 0;
         bool needs_next = wanted.force_refresh ||
                           (wanted.younger_than && !(peek.frame && live_age(*peek.frame) < *wanted.younger_than));
-        bool answer_now = peek.frame && !needs_next && (peek.live || peek.last_error.has_value());
+        bool stands_in = peek.frame && (wanted.never_wait || young_enough(slot, *peek.frame));
+        bool answer_now = peek.frame && !needs_next && (peek.live || stands_in || peek.last_error.has_value());
         count(slot, answer_now);
         if (!answer_now) return wait_live(slot, newest, slot.config->grab.timeout, wanted.never_wait, std::move(done));
         if (peek.live) return answer_live(slot, peek.frame, {}, std::move(done));
-        // Down (backoff, or restarting after a failure): the last frame marked stale, then the error.
+        // Not live now (a cold start, a planned restart, a failure): the held frame at once, touched
+        // above so a newer one is on its way; marked stale when the stream failed.
+        if (stands_in)
+            return answer_live(slot, peek.frame,
+                               LiveMarks{.waited = false, .stream_error = peek.last_error,
+                                         .refreshing = !peek.last_error.has_value()},
+                               std::move(done));
+        // Down, and the frame is old: the last frame marked stale, then the error.
         live_failed(slot, *peek.last_error, wanted.never_wait, std::move(done));
+    }
+
+    // A held frame a plain read may take while the stream is not live: as fresh as the source's
+    // max_age asks, and inside the stale limit.
+    bool young_enough(const Slot& slot, const LiveFrame& frame) const {
+        milliseconds age = live_age(frame);
+        return age < slot.config->max_age && age <= stale_limit;
     }
 
     void count(Slot& slot, bool hit) {
@@ -256,6 +272,16 @@ struct FrameCache::Impl {
         slot.stream->wait_frame(after, timeout, [this, &slot, never_wait, done = std::move(done)](
                                                     Result<std::shared_ptr<const LiveFrame>> frame) mutable {
             if (!frame) return live_failed(slot, frame.error(), never_wait, std::move(done));
+            answer_live(slot, std::move(*frame), LiveMarks{.waited = true, .stream_error = {}}, std::move(done));
+        });
+    }
+
+    // The first frame above `after`, or the stream's failure as it is: never an older frame standing
+    // in, so a viewer asking again is never answered the frame it already has (a busy loop).
+    void wait_newer(Slot& slot, uint64_t after, milliseconds timeout, Callback done) {
+        slot.stream->wait_frame(after, timeout, [this, &slot, done = std::move(done)](
+                                                    Result<std::shared_ptr<const LiveFrame>> frame) mutable {
+            if (!frame) return done(std::unexpected(frame.error()));
             answer_live(slot, std::move(*frame), LiveMarks{.waited = true, .stream_error = {}}, std::move(done));
         });
     }
@@ -278,6 +304,7 @@ struct FrameCache::Impl {
                 rendered->age = duration_cast<milliseconds>(std::chrono::steady_clock::now() - arrived);
                 rendered->from_cache = !marks.waited;
                 rendered->stale = marks.stream_error.has_value();
+                rendered->refreshing = marks.refreshing;
                 rendered->refresh_error = std::move(marks.stream_error);
             }
             done(std::move(rendered));
@@ -380,7 +407,7 @@ void FrameCache::next(const std::string& source, uint64_t after_sequence, millis
         else if (it != impl_->slots.end() && it->second.stream) live = &it->second;
     }
     if (!live) return done(std::unexpected(refused));
-    impl_->wait_live(*live, after_sequence, timeout, false, std::move(done));
+    impl_->wait_newer(*live, after_sequence, timeout, std::move(done));
 }
 
 std::shared_ptr<void> FrameCache::watch(const std::string& source, double fps) {

@@ -91,13 +91,16 @@ public:
     /// The same, asking more than freshness: see FrameWanted. A live source answers from its
     /// stream: the newest frame while the stream runs (rendered once per frame on the source's
     /// lane, never on the caller's thread); the first frame within the source's timeout when it
-    /// has none yet; the last frame marked stale (within stale_limit) while it is down, then the
+    /// has none yet; while it is not live (a cold start, a planned restart, down) a held frame
+    /// younger than max_age, or any for never_wait, at once, marked refreshing (stale when the
+    /// stream failed); older: the last frame marked stale (within stale_limit) while it is down, then the
     /// error. `done` may then run on the caller's thread, the lane or the live io thread.
     void get(const std::string& source, const FrameWanted& wanted, Callback done);
     /// Live sources: calls `done` once with the first frame whose sequence is above `after_sequence`,
     /// rendered with the source's defaults once for every caller (MJPEG viewers). invalid_input for
     /// a source that is not live; timeout when no frame comes within `timeout`; the stream's error
-    /// at once while it is down. `done` runs on the lane, the io thread or this thread.
+    /// at once while it is down (never an older frame standing in). `done` runs on the lane, the io
+    /// thread or this thread.
     void next(const std::string& source, uint64_t after_sequence, std::chrono::milliseconds timeout, Callback done);
     /// A viewer of a live source: keeps it awake while the lease lives; fps > 0 asks for all-frames
     /// decoding. Null for an unknown or one-shot source.

@@ -48,6 +48,7 @@ struct LiveRenders::State {
     // mutex protects the following state.
     std::optional<Snapshot> newest;                         // the newest frame rendered
     std::map<uint64_t, std::vector<Callback>> in_progress;  // frames queued or rendering, and who waits
+    std::optional<std::pair<uint64_t, Error>> newest_failure;  // a frame that cannot be rendered is tried once
 
     // Runs on the lane.
     void run(const std::shared_ptr<const LiveFrame>& frame) {
@@ -58,6 +59,8 @@ struct LiveRenders::State {
             waiters = std::move(in_progress[frame->sequence]);
             in_progress.erase(frame->sequence);
             if (result && (!newest || newest->sequence < result->sequence)) newest = *result;
+            if (!result && (!newest_failure || newest_failure->first < frame->sequence))
+                newest_failure.emplace(frame->sequence, result.error());
         }
         for (Callback& done : waiters) call_guarded([&] { done(result); });
         if (result && rendered) call_guarded([&] { rendered(*result); });
@@ -68,11 +71,13 @@ LiveRenders::LiveRenders(SourceLane& lane, RenderOptions options, Rendered rende
     : lane_(lane), state_(std::make_shared<State>(std::move(options), std::move(rendered))) {}
 
 void LiveRenders::render(std::shared_ptr<const LiveFrame> frame, Callback done) {
-    std::optional<Snapshot> ready;
+    std::optional<Result<Snapshot>> ready;
     {
         std::lock_guard lock(state_->mutex);
         if (state_->newest && state_->newest->sequence == frame->sequence) {
-            ready = state_->newest;
+            ready = *state_->newest;
+        } else if (state_->newest_failure && state_->newest_failure->first == frame->sequence) {
+            ready = std::unexpected(state_->newest_failure->second);
         } else {
             auto [waiting, first] = state_->in_progress.try_emplace(frame->sequence);
             waiting->second.push_back(std::move(done));
@@ -95,6 +100,7 @@ size_t LiveRenders::bytes_held() const {
 void LiveRenders::clear() {
     std::lock_guard lock(state_->mutex);
     state_->newest.reset();
+    state_->newest_failure.reset();
 }
 
 }  // namespace ptzgrab

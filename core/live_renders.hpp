@@ -23,7 +23,8 @@ public:
 
     /// Calls `done` once with `frame` rendered: at once on this thread when it already is, else
     /// on the lane when its one render ends. The Snapshot's jpeg is the same buffer for every
-    /// caller of one frame; age and marks are the caller's to set.
+    /// caller of one frame; age and marks are the caller's to set. A frame that fails to render
+    /// is not tried again: later callers of it get the same error at once.
     void render(std::shared_ptr<const LiveFrame> frame, Callback done);
     /// Bytes of the newest frame rendered (decoded + encoded), 0 when none.
     size_t bytes_held() const;

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <csignal>
 #include <future>
 #include <map>
 #include <set>
@@ -230,4 +231,82 @@ TEST_CASE("frame cache live: while the stream is down its last frame is served s
     REQUIRE(held.has_value());
     CHECK(held->stale);
     CHECK(grab.calls == 0);
+}
+
+namespace {
+
+// A hung camera for the length of a test: SIGSTOPped, continued however the test ends.
+struct HungServer {
+    pid_t pid;
+    explicit HungServer(pid_t p) : pid(p) { ::kill(pid, SIGSTOP); }
+    ~HungServer() { ::kill(pid, SIGCONT); }
+};
+
+// The cache's answer to get(), waited for 20 s at most; nullopt when it did not come (it waits).
+std::optional<Result<Snapshot>> get_within_20s(FrameCache& cache, const FrameWanted& wanted) {
+    auto promise = std::make_shared<std::promise<Result<Snapshot>>>();
+    auto future = promise->get_future();
+    cache.get("cam", wanted, [promise](Result<Snapshot> r) { promise->set_value(std::move(r)); });
+    if (future.wait_for(20s) != std::future_status::ready) return std::nullopt;
+    return future.get();
+}
+
+template <class Check>
+bool eventually(Check check, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!check()) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(20ms);
+    }
+    return true;
+}
+
+}  // namespace
+
+TEST_CASE("frame cache live: /latest.jpg answers the held frame at once while an idle stream cold-starts, and "
+          "starts it") {
+    testing::RtspSource rtsp(quick_keyframes());
+    NoGrab grab;
+    SourceConfig source = live_source(rtsp.url());
+    source.grab.timeout = 60s;  // a wait for the cold start would outlast the test's 20 s
+    source.live.idle = 1s;
+    FrameCache cache({source}, grab.function());
+    cache.enable_live(ffmpeg_path());
+    auto first = cache.get_blocking("cam", false);
+    REQUIRE(first.has_value());
+    REQUIRE(eventually([&] {
+        return cache.stats()[0].live->state == LiveState::idle && testing::processes_with_arg(rtsp.url()).empty();
+    }, 20s));
+    HungServer hung(rtsp.pid());  // the cold start cannot give a frame
+    FrameWanted latest;
+    latest.never_wait = true;
+    auto held = get_within_20s(cache, latest);
+    REQUIRE(held.has_value());  // answered before the cold start could end
+    REQUIRE(held->has_value());
+    CHECK((*held)->sequence >= first->sequence);
+    CHECK((*held)->refreshing);
+    CHECK_FALSE((*held)->stale);
+    CHECK(eventually([&] { return cache.stats()[0].live->state != LiveState::idle; }, 10s));  // touched: it starts
+}
+
+TEST_CASE("frame cache live: a snapshot during a planned restart (a viewer with another fps) is answered from the "
+          "held frame") {
+    testing::RtspSource rtsp(quick_keyframes());
+    NoGrab grab;
+    SourceConfig source = live_source(rtsp.url(), LiveMode::always);
+    source.grab.timeout = 60s;  // a wait for the restarted child would outlast the test's 20 s
+    source.max_age = 60s;
+    FrameCache cache({source}, grab.function());
+    cache.enable_live(ffmpeg_path());
+    auto good = next_blocking(cache, 0);
+    REQUIRE(good.has_value());
+    HungServer hung(rtsp.pid());  // the restarted child cannot give a frame
+    auto lease = cache.watch("cam", 5);  // all frames at 5 fps: the child is restarted
+    REQUIRE(eventually([&] { return cache.stats()[0].live->state != LiveState::running; }, 20s));
+    auto answer = get_within_20s(cache, FrameWanted{});
+    REQUIRE(answer.has_value());  // answered before the restarted child could give a frame
+    REQUIRE(answer->has_value());
+    CHECK((*answer)->sequence >= good->sequence);
+    CHECK((*answer)->refreshing);
+    CHECK_FALSE((*answer)->stale);
 }

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -90,6 +91,24 @@ asio::awaitable<bool> write_part(beast::tcp_stream& stream, const Snapshot& fram
     co_return !ec;
 }
 
+// The viewer sends nothing after its request, so a read that ends tells that it left (EOF, reset),
+// even while no frame is written (the source is down). Runs on the strand; bytes it does send are
+// dropped. No new read once the writer has left: the stream may be gone then.
+void watch_for_leaving(beast::tcp_stream& stream, std::shared_ptr<Mailbox> box, const asio::any_io_executor& strand) {
+    auto scratch = std::make_shared<std::array<char, 512>>();
+    stream.socket().async_read_some(
+        asio::buffer(*scratch),
+        asio::bind_executor(strand, [&stream, box, strand, scratch](boost::system::error_code ec, std::size_t) {
+            if (!box->alarm) return;
+            if (!ec) return watch_for_leaving(stream, box, strand);
+            {
+                std::lock_guard lock(box->mutex);
+                box->stopping = true;
+            }
+            box->alarm->cancel();
+        }));
+}
+
 // Clears the mailbox's view of the timer when the writer leaves, however it leaves.
 struct AlarmGuard {
     Mailbox& box;
@@ -136,6 +155,7 @@ asio::awaitable<void> write_frame_stream(beast::tcp_stream& stream, Response hea
     stream.expires_after(write_timeout);
     auto [head_ec, head_n] = co_await http::async_write_header(stream, serializer, use_tuple);
     if (head_ec) co_return;
+    watch_for_leaving(stream, box, strand);
 
     auto pace = frames.fps ? std::chrono::duration_cast<steady_clock::duration>(std::chrono::duration<double>(1 / *frames.fps))
                            : steady_clock::duration::zero();
@@ -159,7 +179,11 @@ asio::awaitable<void> write_frame_stream(beast::tcp_stream& stream, Response hea
             if (kind != ErrorKind::timeout && !co_await sleep_until(*box, steady_clock::now() + retry_pause)) break;
             continue;  // the source is down or slow: the viewer keeps its last picture and waits
         }
-        if (!(*frame)->jpeg) continue;
+        if (!(*frame)->jpeg || (*frame)->stale || (*frame)->sequence <= sent) {
+            // Not a new frame: the viewer has it already. Asking again at once would be a busy loop.
+            if (!co_await sleep_until(*box, steady_clock::now() + retry_pause)) break;
+            continue;
+        }
         if (!co_await write_part(stream, **frame, write_timeout)) break;  // gone, or stalled past the timeout
         sent = (*frame)->sequence;
         last_sent = steady_clock::now();

@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <boost/json.hpp>
+#include <set>
 #include <thread>
 
 #include "core/frame.hpp"
@@ -239,4 +240,48 @@ TEST_CASE("live status: /stream/cache, /stream/info and /metrics show the stream
     CHECK(contains(metrics, "ptzgrab_live_restarts_total{source=\"cam\"} 0"));
     CHECK(contains(metrics, "ptzgrab_live_viewers{source=\"cam\"} 1"));
     CHECK(contains(metrics, "ptzgrab_live_child_cpu_seconds_total{source=\"cam\"} "));
+}
+
+TEST_CASE("mjpeg: a viewer of a source whose server stopped gets no repeated parts, only new frames") {
+    RtspSource rtsp;
+    ScratchDir dir;
+    ServeProcess serve(serve_args(dir, live_source("cam", rtsp.url())));
+    int port = serve.port();
+    MjpegViewer viewer(port, "/stream/mjpeg?source=cam");
+    REQUIRE(viewer.read_head() == 200);
+    auto first = viewer.read_part();
+    REQUIRE(first);
+    rtsp.stop();  // the camera goes away
+    REQUIRE(eventually([&] {
+        auto live = cache_entry(port, "cam").at("live");
+        return live.is_object() && live.at("state").as_string() != "running";
+    }, 30s));
+    // A few seconds with the source down: at most one frame still on its way, never the old one again.
+    std::set<uint64_t> sequences{sequence_of(*first)};
+    int parts = 0, repeated = 0;
+    auto until = std::chrono::steady_clock::now() + 3s;
+    for (auto now = std::chrono::steady_clock::now(); now < until; now = std::chrono::steady_clock::now()) {
+        auto part = viewer.read_part(std::chrono::duration_cast<std::chrono::milliseconds>(until - now) + 1ms);
+        if (!part) break;
+        ++parts;
+        if (!sequences.insert(sequence_of(*part)).second) ++repeated;
+    }
+    INFO(serve.log());
+    CHECK(repeated == 0);
+    CHECK(parts <= 1);
+}
+
+TEST_CASE("mjpeg: a viewer that leaves while the source is down is noticed, and its place is given back") {
+    ScratchDir dir;
+    // Nothing listens on port 1: the stream never gets a frame, so no write ever fails for the server.
+    ServeProcess serve(serve_args(dir, live_source("cam", "rtsp://127.0.0.1:1/down"), {"--max-viewers-per-source", "1"}));
+    int port = serve.port();
+    auto viewer = std::make_unique<MjpegViewer>(port, "/stream/mjpeg?source=cam");
+    REQUIRE(viewer->read_head() == 200);
+    REQUIRE(eventually([&] { return mjpeg_viewers(port) == 1; }, 10s));
+    CHECK(http_get(port, "/stream/mjpeg?source=cam").status == 503);
+    viewer->close();
+    CHECK(eventually([&] { return mjpeg_viewers(port) == 0; }, 5s));
+    MjpegViewer again(port, "/stream/mjpeg?source=cam");
+    CHECK(again.read_head() == 200);
 }
