@@ -9,6 +9,8 @@
 #include <boost/beast/http.hpp>
 #include <cctype>
 
+#include "core/frame.hpp"
+
 namespace ptzgrab::testing {
 namespace {
 
@@ -93,6 +95,12 @@ HttpReply http_call(int port, const std::string& method, const std::string& targ
 RawExchange raw_exchange(int port, const std::string& request, std::chrono::milliseconds deadline) {
     asio::io_context io;
     return run(io, raw(port, request, deadline));
+}
+
+bool is_jpeg(const std::string& body) {
+    auto frame = ptzgrab::decode_frame(std::span(reinterpret_cast<const uint8_t*>(body.data()), body.size()),
+                                       std::chrono::system_clock::now());
+    return frame.has_value();
 }
 
 }  // namespace ptzgrab::testing

@@ -30,6 +30,9 @@ struct RawExchange {
 };
 
 /// Sends `request` as raw bytes (no validation), then reads until the server closes or `deadline` passes.
+/// True when `body` decodes as a picture (an answer's JPEG, an MJPEG part).
+bool is_jpeg(const std::string& body);
+
 RawExchange raw_exchange(int port, const std::string& request, std::chrono::milliseconds deadline);
 
 }  // namespace ptzgrab::testing

@@ -20,12 +20,6 @@ namespace {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-bool is_jpeg(const std::string& body) {
-    auto frame = ptzgrab::decode_frame(std::span(reinterpret_cast<const uint8_t*>(body.data()), body.size()),
-                                       std::chrono::system_clock::now());
-    return frame.has_value();
-}
-
 std::string live_source(const std::string& name, const std::string& url, const std::string& mode = "always") {
     return "{\"name\": \"" + name + "\", \"url\": \"" + url + "\", \"live\": \"" + mode + "\", \"timeout_s\": 10}";
 }

@@ -20,12 +20,6 @@ namespace {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-bool is_jpeg(const std::string& body) {
-    auto frame = ptzgrab::decode_frame(std::span(reinterpret_cast<const uint8_t*>(body.data()), body.size()),
-                                       std::chrono::system_clock::now());
-    return frame.has_value();
-}
-
 boost::json::value json_of(const HttpReply& reply) { return boost::json::parse(reply.body); }
 
 // Polls /stream/cache (20 s at most) until no source has a grab in flight.
