@@ -84,11 +84,10 @@ void signal_child(LiveChild& child, int signal) {
 
 bool try_reap(LiveChild& child) { return reap_with(child, WNOHANG); }
 
-void stop_and_reap_now(LiveChild& child, std::chrono::milliseconds grace) {
+void stop_and_reap_now(LiveChild& child, LiveChild::Clock::time_point kill_at) {
     if (child.reaped) return;
     signal_child(child, SIGTERM);
-    auto deadline = std::chrono::steady_clock::now() + grace;
-    while (!try_reap(child) && std::chrono::steady_clock::now() < deadline)
+    while (!try_reap(child) && LiveChild::Clock::now() < kill_at)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     if (child.reaped) return;
     signal_child(child, SIGKILL);

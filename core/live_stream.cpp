@@ -201,7 +201,7 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
         Ready ready;
         {
             std::lock_guard lock(mutex);
-            if (closed || c != child) return;
+            if (c != child) return;  // closed: still drained, so a closing ffmpeg never blocks on a full pipe
             c->splitter.feed(std::span<const uint8_t>(c->out_buffer.data(), n));
             auto now = Clock::now();
             for (auto& jpeg : c->cut) publish(*c, std::move(jpeg), now, ready);
@@ -226,7 +226,7 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
         Ready ready;
         {
             std::lock_guard lock(mutex);
-            if (closed || c != child) return;
+            if (c != child) return;
             take_stderr(c, ec, n);
             ready = take_ready();
         }
@@ -351,7 +351,7 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
     // ---- the watchdog ----
 
     void ensure_ticking() {
-        if (ticking || closed) return;
+        if (ticking || (closed && !child)) return;  // closed: only to reap the child
         ticking = true;
         auto timer = std::make_shared<boost::asio::steady_timer>(io, timings.tick);
         timer->async_wait([weak = weak_from_this(), timer](const boost::system::error_code&) {
@@ -364,8 +364,12 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
         {
             std::lock_guard lock(mutex);
             ticking = false;
-            if (closed) return;
             auto now = Clock::now();
+            if (closed) {  // only the child's reaping is left
+                if (child) watch_child(now);
+                ensure_ticking();
+                return;
+            }
             expire_waiters(now);
             if (child) watch_child(now);
             if (!child && next_start && now >= *next_start) {
@@ -464,7 +468,9 @@ LiveStream::~LiveStream() {
         waiters = std::move(impl_->waiters);
         impl_->waiters.clear();
         // Killed and reaped here, whether or not an io thread is left: no ffmpeg outlives its stream.
-        if (child) stop_and_reap_now(*child, impl_->timings.stop_grace);
+        // After close(), the grace counts from its SIGTERM.
+        if (child)
+            stop_and_reap_now(*child, child->term_sent_at.value_or(Clock::now()) + impl_->timings.stop_grace);
     }
     std::string where = mask_credentials(impl_->request.url);
     for (auto& w : waiters) {
@@ -472,6 +478,36 @@ LiveStream::~LiveStream() {
             guarded([&] { done(make_error(ErrorKind::cancelled, "the live stream from " + where + " was closed")); });
         });
     }
+}
+
+void LiveStream::close() {
+    std::vector<Impl::Waiter> waiters;
+    {
+        std::lock_guard lock(impl_->mutex);
+        if (impl_->closed) return;
+        impl_->closed = true;
+        impl_->next_start.reset();
+        impl_->state = LiveState::idle;
+        waiters = std::move(impl_->waiters);
+        impl_->waiters.clear();
+        if (impl_->child) {
+            impl_->stop_child(Impl::StopReason::closing, Clock::now());
+            if (!impl_->child->term_sent_at) impl_->child->term_sent_at = Clock::now();
+        }
+    }
+    std::string where = mask_credentials(impl_->request.url);
+    for (auto& w : waiters) {
+        boost::asio::post(impl_->io, [done = std::move(w.done), where] {
+            guarded([&] { done(make_error(ErrorKind::cancelled, "the live stream from " + where + " was closed")); });
+        });
+    }
+    // The watchdog reaps the child on the io thread (SIGKILL after the grace).
+    boost::asio::post(impl_->io, [weak = std::weak_ptr<Impl>(impl_)] {
+        if (auto self = weak.lock()) {
+            std::lock_guard lock(self->mutex);
+            guarded([&] { self->ensure_ticking(); });
+        }
+    });
 }
 
 std::shared_ptr<const LiveFrame> LiveStream::newest() const {

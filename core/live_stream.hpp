@@ -88,6 +88,11 @@ public:
 
     LiveStatus status() const;
 
+    /// Any thread, never blocks (the server's io thread calls it on SIGTERM): fails pending waits
+    /// with ErrorKind::cancelled (on the io thread), refuses later ones, and sends SIGTERM to the
+    /// child's process group; the watchdog reaps it (SIGKILL after the grace), or the destructor.
+    void close();
+
     /// `always` streams call this at boot; on_demand ones start on touch/wait_frame/add_viewer.
     void start();
 

@@ -254,6 +254,33 @@ TEST_CASE("live stream: destroying a stream fails its waits as cancelled and lea
     CHECK(result.error().kind == ErrorKind::cancelled);
 }
 
+TEST_CASE("live stream: close() fails its waits as cancelled at once, refuses later ones, and its ffmpeg is "
+          "reaped while the stream still exists") {
+    testing::SilentTcpServer silent;
+    std::string url = "rtsp://127.0.0.1:" + std::to_string(silent.port()) + "/closing";
+    IoThread io;
+    int children_before = running_child_processes();
+    LiveStream stream(io.io, "ffmpeg", request_for(url, 60s), on_demand(), quick_timings());
+    auto promise = std::make_shared<std::promise<FrameResult>>();
+    auto future = promise->get_future();
+    stream.wait_frame(0, 60s, [promise](FrameResult r) { promise->set_value(std::move(r)); });
+    REQUIRE(eventually([&] { return live_children(url) == 1; }, 5s));
+    stream.close();
+    // Long before the wait's own 60 s: cancelled by the close.
+    REQUIRE(future.wait_for(5s) == std::future_status::ready);
+    auto result = future.get();
+    REQUIRE_FALSE(result.has_value());
+    CHECK(result.error().kind == ErrorKind::cancelled);
+    auto later = next_frame(stream, 0, 30s);
+    REQUIRE_FALSE(later.has_value());
+    CHECK(later.error().kind == ErrorKind::cancelled);
+    // Reaped by the io thread, not by the destructor: the stream is still alive here.
+    CHECK(eventually([&] { return live_children(url) == 0 && running_child_processes() == children_before; }, 5s));
+    stream.touch();  // a closed stream starts nothing
+    std::this_thread::sleep_for(200ms);
+    CHECK(live_children(url) == 0);
+}
+
 TEST_CASE("live stream: a stream destroyed after its io thread stopped still leaves no ffmpeg") {
     testing::SilentTcpServer silent;
     std::string url = "rtsp://127.0.0.1:" + std::to_string(silent.port()) + "/stopped";
