@@ -101,7 +101,8 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
     uint64_t next_viewer_id = 1;
     std::vector<Waiter> waiters;
     double past_cpu_seconds = 0;
-    std::optional<Error> last_error;
+    std::optional<Error> last_error;  // why it last failed; cleared by a new child's first frame
+    bool down = false;                // failed and no child has given a frame since: readers get last_error
     std::deque<std::string> stderr_lines;
     std::minstd_rand random;
 
@@ -152,6 +153,7 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
 
     void fail_to_backoff(Clock::time_point now, const Error& error) {
         last_error = masked_error(error, request.url);
+        down = true;
         fail_waiters(*last_error);
         schedule_backoff(now);
     }
@@ -283,7 +285,11 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
         frame->arrived_wall = std::chrono::system_clock::now();
         if (c.decoding == LiveDecode::keyframes && c.last_frame)
             keyframe_interval = smoothed_interval(keyframe_interval, ms_since(*c.last_frame, now));
-        if (!c.first_frame) c.first_frame = now;
+        if (!c.first_frame) {  // this child works: the last failure is over
+            c.first_frame = now;
+            last_error.reset();
+            down = false;
+        }
         c.last_frame = now;
         newest = frame;
         state = LiveState::running;
@@ -418,6 +424,7 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
             }
             if (fell_back && viewer_fps() <= 0) fell_back = false;  // every frame did no better: the source is down
             last_error = Error{ErrorKind::timeout, what, ""};
+            down = true;
             fail_waiters(*last_error);
             stop_child(StopReason::first_frame_timeout, now);
             return;
@@ -426,6 +433,7 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
             last_error = Error{ErrorKind::timeout, "the live stream from " + mask_credentials(request.url) +
                                                        " stalled: no frame for " +
                                                        std::to_string(ms_since(*c.last_frame, now).count()) + " ms", ""};
+            down = true;
             fail_waiters(*last_error);
             stop_child(StopReason::stall, now);
             return;
@@ -518,7 +526,7 @@ std::shared_ptr<const LiveFrame> LiveStream::newest() const {
 LivePeek LiveStream::peek() const {
     std::lock_guard lock(impl_->mutex);
     const Impl& s = *impl_;
-    LivePeek peek{s.newest, false, s.last_error};
+    LivePeek peek{s.newest, false, s.down ? s.last_error : std::nullopt};
     if (s.newest && s.state == LiveState::running && s.child && s.child->stop_reason == Impl::StopReason::none)
         peek.live = Clock::now() - s.newest->arrived < stall_timeout(s.frame_interval(*s.child), s.timings);
     return peek;

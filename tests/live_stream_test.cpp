@@ -236,6 +236,27 @@ TEST_CASE("live stream: a refused connection fails a wait at once with the class
     CHECK(stream.status().state == LiveState::backoff);
 }
 
+TEST_CASE("live stream: once a new child gives a frame after a failure, the old error is gone from status and peek") {
+    testing::RtspOptions options;
+    options.port = testing::free_port();
+    std::string url = "rtsp://127.0.0.1:" + std::to_string(options.port) + "/stream";
+    IoThread io;
+    LiveStream stream(io.io, "ffmpeg", request_for(url), on_demand(), quick_timings());
+    auto refused = next_frame(stream, 0, 30s);
+    REQUIRE_FALSE(refused.has_value());
+    REQUIRE(stream.status().last_error.has_value());
+    REQUIRE(stream.peek().last_error.has_value());  // down: readers are told why
+    testing::RtspSource server(options);  // the camera comes up on that port
+    REQUIRE(eventually([&] { return stream.status().frames > 0; }, 20s));
+    auto recovered = stream.status();
+    CHECK(recovered.state == LiveState::running);
+    CHECK_FALSE(recovered.last_error.has_value());
+    auto peek = stream.peek();
+    REQUIRE(peek.frame);
+    CHECK(peek.live);
+    CHECK_FALSE(peek.last_error.has_value());
+}
+
 TEST_CASE("live stream: destroying a stream fails its waits as cancelled and leaves no ffmpeg") {
     testing::SilentTcpServer silent;
     std::string url = "rtsp://127.0.0.1:" + std::to_string(silent.port()) + "/never";
