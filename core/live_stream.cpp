@@ -92,7 +92,8 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
     uint64_t sequence = 0;
     uint64_t restarts = 0;
     int failures = 0;  // since the last healthy minute: drives the backoff
-    bool fell_back = false;
+    bool fell_back = false;  // keyframes gave nothing: all frames, until the next outage or keyframes_retry
+    Clock::time_point fell_back_at;
     bool reencode_http = false;
     bool full_probe = false;
     std::optional<milliseconds> keyframe_interval;
@@ -162,6 +163,8 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
         std::uniform_real_distribution<double> jitter(0, 1);
         next_start = now + backoff_delay(failures++, jitter(random), timings);
         state = LiveState::backoff;
+        // A fall-back may have been caused by the outage itself: after one, keyframes are tried again.
+        if (viewer_fps() <= 0) fell_back = false;
         ++restarts;
     }
 
@@ -343,6 +346,7 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
             // already doing that, let ffmpeg probe the stream in full.
             if (c->decoding == LiveDecode::keyframes && !fell_back) {
                 fell_back = true;
+                fell_back_at = now;
                 last_error = masked_error(error, request.url);
                 next_start = now;
                 state = LiveState::starting;
@@ -413,16 +417,19 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
             if (try_reap(c)) on_reaped(now);
             return;
         }
-        if (!c.first_frame && now - c.started >= request.timeout) {
+        // Keyframes give up at half the timeout, so a first waiter still gets the all-frames frame.
+        bool may_fall_back = c.decoding == LiveDecode::keyframes && !fell_back;
+        auto first_frame_limit = may_fall_back ? request.timeout / 2 : request.timeout;
+        if (!c.first_frame && now - c.started >= first_frame_limit) {
             std::string what = "no frame from " + mask_credentials(request.url) + " within " +
-                               std::to_string(request.timeout.count()) + " ms";
-            if (c.decoding == LiveDecode::keyframes && !fell_back) {
+                               std::to_string(first_frame_limit.count()) + " ms";
+            if (may_fall_back) {
                 fell_back = true;  // running, yet no keyframe came: decode every frame instead
+                fell_back_at = now;
                 last_error = Error{ErrorKind::no_frame, what + " in keyframe mode; decoding every frame", ""};
                 stop_child(StopReason::restart, now);
                 return;
             }
-            if (fell_back && viewer_fps() <= 0) fell_back = false;  // every frame did no better: the source is down
             last_error = Error{ErrorKind::timeout, what, ""};
             down = true;
             fail_waiters(*last_error);
@@ -439,6 +446,8 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
             return;
         }
         if (c.first_frame && now - *c.first_frame >= timings.healthy_after) failures = 0;
+        if (fell_back && now - fell_back_at >= timings.keyframes_retry)
+            fell_back = false;  // the camera may give keyframes again: the restart below tries them
         if (!wanted(now)) {
             stop_child(StopReason::idle, now);
             state = LiveState::idle;

@@ -225,6 +225,61 @@ TEST_CASE("live stream: an intra-refresh stream yields nothing in keyframe mode,
     CHECK(live_children(server.url()) == 1);
 }
 
+TEST_CASE("live stream: an intra-refresh stream falls back in time for the first waiter to get the all-frames frame") {
+    testing::RtspOptions options;
+    options.intra_refresh = true;
+    options.gop_seconds = 1000;
+    testing::RtspSource server(options);
+    IoThread io;
+    LiveStream stream(io.io, "ffmpeg", request_for(server.url(), 6s), on_demand(), quick_timings());
+    auto frame = next_frame(stream, 0, 6s);  // the request's own timeout
+    REQUIRE_MESSAGE(frame.has_value(), frame.error().message);
+    CHECK(stream.status().fell_back_to_all_frames);
+}
+
+TEST_CASE("live stream: after a fall-back caused by an outage, a camera that returns is decoded by keyframes again") {
+    std::optional<testing::SilentTcpServer> silent(std::in_place);  // connects, answers nothing: no keyframe
+    testing::RtspOptions options;
+    options.port = silent->port();
+    options.gop_seconds = 0.5;
+    std::string url = "rtsp://127.0.0.1:" + std::to_string(options.port) + "/stream";
+    IoThread io;
+    LiveStream stream(io.io, "ffmpeg", request_for(url, 6s), on_demand(), quick_timings());
+    auto viewer = stream.add_viewer();  // keeps it wanted
+    REQUIRE(eventually([&] { return stream.status().fell_back_to_all_frames && live_children(url) == 1; }, 10s));
+    std::this_thread::sleep_for(1s);  // the all-frames child is connected (its attempt lasts 6 s)
+    silent.reset();                   // ... and the outage ends it with an error, not a timeout
+    testing::RtspSource server(options);  // the camera is back, with keyframes
+    REQUIRE(eventually([&] { return stream.status().frames >= 2; }, 20s));
+    REQUIRE(eventually([&] { return stream.status().decoding == LiveDecode::keyframes; }, 10s));
+    auto status = stream.status();
+    CHECK_FALSE(status.fell_back_to_all_frames);
+    CHECK(status.state == LiveState::running);
+}
+
+TEST_CASE("live stream: after a fall-back, keyframes are tried again once keyframes_retry has passed, even "
+          "while every frame arrives") {
+    testing::RtspOptions options;
+    options.intra_refresh = true;  // no keyframe ever: each retry falls back again
+    options.gop_seconds = 1000;
+    testing::RtspSource server(options);
+    IoThread io;
+    LiveTimings timings = quick_timings();
+    timings.keyframes_retry = 2s;
+    LiveStream stream(io.io, "ffmpeg", request_for(server.url(), 6s), on_demand(), timings);
+    auto viewer = stream.add_viewer();
+    auto first = next_frame(stream, 0, 20s);
+    REQUIRE_MESSAGE(first.has_value(), first.error().message);
+    REQUIRE(stream.status().decoding == LiveDecode::all);
+    // No outage ends the all-frames child: only the retry brings keyframes back.
+    REQUIRE(eventually([&] { return stream.status().decoding == LiveDecode::keyframes; }, 15s));
+    CHECK_FALSE(stream.status().fell_back_to_all_frames);
+    // Still none: it falls back again, and frames keep coming.
+    uint64_t before = stream.status().frames;
+    REQUIRE(eventually([&] { return stream.status().frames > before; }, 20s));
+    CHECK(stream.status().fell_back_to_all_frames);
+}
+
 TEST_CASE("live stream: a refused connection fails a wait at once with the classified error, not a timeout") {
     int port = testing::free_port();
     std::string url = "rtsp://127.0.0.1:" + std::to_string(port) + "/stream";
