@@ -3,6 +3,8 @@
 
 #include <signal.h>
 
+#include <cerrno>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <doctest/doctest.h>
@@ -197,6 +199,10 @@ TEST_CASE("live stream: on_demand stays up while a viewer watches, then idles ou
     auto viewer = stream.add_viewer();
     auto first = next_frame(stream, 0, 15s);
     REQUIRE(first.has_value());
+    // No waiter and no request now: only the viewer can keep it up past the 1 s idle time.
+    std::this_thread::sleep_for(2500ms);
+    CHECK(stream.status().state == LiveState::running);
+    CHECK(live_children(server.url()) == 1);
     // Well past the idle time, the viewer still holds it open (the frames keep coming).
     auto later = next_frame(stream, (*first)->sequence + 3, 10s);
     REQUIRE(later.has_value());
@@ -361,13 +367,20 @@ TEST_CASE("live stream: a stream destroyed after its io thread stopped still lea
     testing::SilentTcpServer silent;
     std::string url = "rtsp://127.0.0.1:" + std::to_string(silent.port()) + "/stopped";
     auto io = std::make_unique<IoThread>();
+    int children_before = running_child_processes();
     auto stream = std::make_unique<LiveStream>(io->io, "ffmpeg", request_for(url, 30s), on_demand(), quick_timings());
     stream->touch();
     REQUIRE(eventually([&] { return live_children(url) == 1; }, 5s));
+    pid_t pid = processes_with_arg("-i " + url + " ").at(0);
     io->io.stop();
-    io->thread.join();
+    io->thread.join();  // PR_SET_PDEATHSIG kills the child now, but only a wait4 reaps it
     stream.reset();
     CHECK(live_children(url) == 0);
+    // Reaped by the destructor itself: no zombie is left, and the running count is back.
+    errno = 0;
+    CHECK(::kill(pid, 0) == -1);
+    CHECK(errno == ESRCH);
+    CHECK(running_child_processes() == children_before);
     io.reset();
 }
 
