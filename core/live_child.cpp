@@ -3,6 +3,8 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include <cerrno>
+
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
 #include <boost/process/exe.hpp>
@@ -32,7 +34,9 @@ bool reap_with(LiveChild& child, int options) {
     if (child.reaped) return true;
     int status = 0;
     rusage usage{};
-    pid_t got = ::wait4(child.pid, &status, options, &usage);
+    pid_t got;
+    do got = ::wait4(child.pid, &status, options, &usage);
+    while (got == -1 && errno == EINTR);  // a signal is no reaping: wait again
     if (got == 0) return false;
     child.reaped = true;
     if (got == child.pid) {

@@ -411,8 +411,13 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
         if (c.stop_reason != StopReason::none || c.pipes_closed_at) {
             auto since = c.term_sent_at ? c.term_sent_at : c.pipes_closed_at;
             if (!c.killed && now - *since >= timings.stop_grace) {
-                signal_child(c, SIGKILL);
-                c.killed = true;
+                if (!c.term_sent_at) {  // pipes closed, yet it lingers: asked to end first
+                    signal_child(c, SIGTERM);
+                    c.term_sent_at = now;
+                } else {
+                    signal_child(c, SIGKILL);
+                    c.killed = true;
+                }
             }
             if (try_reap(c)) on_reaped(now);
             return;
@@ -545,6 +550,8 @@ void LiveStream::touch() {
     {
         std::lock_guard lock(impl_->mutex);
         impl_->last_request = Clock::now();
+        // A child runs and the watchdog ticks: nothing to start, so nothing is posted.
+        if (impl_->child && impl_->ticking && impl_->child->stop_reason == Impl::StopReason::none) return;
     }
     start();
 }
@@ -616,21 +623,27 @@ std::shared_ptr<void> LiveStream::add_viewer(double fps) {
 }
 
 LiveStatus LiveStream::status() const {
-    std::lock_guard lock(impl_->mutex);
-    const Impl& s = *impl_;
     LiveStatus status;
-    status.mode = s.options.mode;
-    status.state = s.state;
-    status.decoding = s.child ? s.child->decoding : s.desired_decoding().first;
-    status.fell_back_to_all_frames = s.fell_back;
-    status.frames = s.sequence;
-    status.restarts = s.restarts;
-    if (s.newest) status.last_frame_age = ms_since(s.newest->arrived, Clock::now());
-    status.keyframe_interval = s.keyframe_interval;
-    status.viewers = static_cast<int>(s.viewers.size());
-    status.child_cpu_seconds = s.past_cpu_seconds + (s.child && !s.child->reaped ? process_cpu_seconds(s.child->pid) : 0);
-    status.last_error = s.last_error;
-    status.stderr_tail.assign(s.stderr_lines.begin(), s.stderr_lines.end());
+    pid_t running_pid = 0;
+    {
+        std::lock_guard lock(impl_->mutex);
+        const Impl& s = *impl_;
+        status.mode = s.options.mode;
+        status.state = s.state;
+        status.decoding = s.child ? s.child->decoding : s.desired_decoding().first;
+        status.fell_back_to_all_frames = s.fell_back;
+        status.frames = s.sequence;
+        status.restarts = s.restarts;
+        if (s.newest) status.last_frame_age = ms_since(s.newest->arrived, Clock::now());
+        status.keyframe_interval = s.keyframe_interval;
+        status.viewers = static_cast<int>(s.viewers.size());
+        status.child_cpu_seconds = s.past_cpu_seconds;
+        if (s.child && !s.child->reaped) running_pid = s.child->pid;
+        status.last_error = s.last_error;
+        status.stderr_tail.assign(s.stderr_lines.begin(), s.stderr_lines.end());
+    }
+    // /proc is read with no lock held: a scrape never stalls the io thread or a reader.
+    if (running_pid > 0) status.child_cpu_seconds += process_cpu_seconds(running_pid);
     return status;
 }
 

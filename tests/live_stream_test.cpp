@@ -363,6 +363,21 @@ TEST_CASE("live stream: close() fails its waits as cancelled at once, refuses la
     CHECK(live_children(url) == 0);
 }
 
+TEST_CASE("live stream: a child that closed its pipes but lingers is sent SIGTERM before SIGKILL") {
+    testing::ScratchDir dir;
+    auto marker = dir.path() / "got-sigterm";
+    // A fake ffmpeg (this fault cannot be made with a real one): closes stdout and stderr, then
+    // lingers until a signal; SIGTERM leaves a mark, SIGKILL cannot.
+    auto fake = testing::write_script(dir.path() / "lingering-ffmpeg",
+                                      "trap 'touch " + marker.string() + "; exit 0' TERM\n"
+                                      "exec >/dev/null 2>/dev/null\n"
+                                      "while :; do sleep 0.05; done");
+    IoThread io;
+    LiveStream stream(io.io, fake.string(), request_for("rtsp://127.0.0.1:9/lingering", 30s), on_demand(), quick_timings());
+    stream.touch();
+    CHECK(eventually([&] { return std::filesystem::exists(marker); }, 10s));
+}
+
 TEST_CASE("live stream: a stream destroyed after its io thread stopped still leaves no ffmpeg") {
     testing::SilentTcpServer silent;
     std::string url = "rtsp://127.0.0.1:" + std::to_string(silent.port()) + "/stopped";
