@@ -504,11 +504,15 @@ void FrameCache::set_memory_budget(size_t bytes) {
 }
 
 void FrameCache::shutdown() {
+    LiveRuntime* live = nullptr;
     {
         std::lock_guard lock(impl_->mutex);
         impl_->shut_down = true;
+        live = impl_->live.get();  // enable_live adds no stream once shut_down is set; ~Impl frees it
     }
     impl_->stop.request_stop();
+    // Live waits answered cancelled, children sent SIGTERM; never blocks (the server's io thread).
+    if (live) live->close_all();
 }
 
 }  // namespace ptzgrab

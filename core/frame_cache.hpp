@@ -123,7 +123,8 @@ public:
     /// Past the budget the least recently asked-for frames are dropped (a later request grabs anew);
     /// the newest frame is always kept, even alone over the budget.
     void set_memory_budget(size_t bytes);
-    /// Cancels grabs in flight; later get() calls fail with ErrorKind::cancelled.
+    /// Cancels grabs in flight; later get() calls fail with ErrorKind::cancelled. Live waits fail
+    /// cancelled at once and live children are sent SIGTERM (reaped later). Never blocks for long.
     void shutdown();
 
 private:

@@ -3,6 +3,8 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include <cerrno>
+
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
 #include <boost/process/exe.hpp>
@@ -32,7 +34,9 @@ bool reap_with(LiveChild& child, int options) {
     if (child.reaped) return true;
     int status = 0;
     rusage usage{};
-    pid_t got = ::wait4(child.pid, &status, options, &usage);
+    pid_t got;
+    do got = ::wait4(child.pid, &status, options, &usage);
+    while (got == -1 && errno == EINTR);  // a signal is no reaping: wait again
     if (got == 0) return false;
     child.reaped = true;
     if (got == child.pid) {
@@ -84,11 +88,10 @@ void signal_child(LiveChild& child, int signal) {
 
 bool try_reap(LiveChild& child) { return reap_with(child, WNOHANG); }
 
-void stop_and_reap_now(LiveChild& child, std::chrono::milliseconds grace) {
+void stop_and_reap_now(LiveChild& child, LiveChild::Clock::time_point kill_at) {
     if (child.reaped) return;
     signal_child(child, SIGTERM);
-    auto deadline = std::chrono::steady_clock::now() + grace;
-    while (!try_reap(child) && std::chrono::steady_clock::now() < deadline)
+    while (!try_reap(child) && LiveChild::Clock::now() < kill_at)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     if (child.reaped) return;
     signal_child(child, SIGKILL);

@@ -63,9 +63,10 @@ void signal_child(LiveChild& child, int signal);
 /// Reaps the child if it has ended: true once reaped (exit_code and cpu_seconds set). Never blocks.
 bool try_reap(LiveChild& child);
 
-/// SIGTERM, up to `grace` for it to end, then SIGKILL; always reaped when this returns. Blocks:
-/// only for teardown, where no io thread may be left to do it.
-void stop_and_reap_now(LiveChild& child, std::chrono::milliseconds grace);
+/// SIGTERM, then until `kill_at` for it to end, then SIGKILL; always reaped when this returns.
+/// Blocks: only for teardown, where no io thread may be left to do it. Streams closed together
+/// share one `kill_at`, so their children end in parallel, not one grace after another.
+void stop_and_reap_now(LiveChild& child, LiveChild::Clock::time_point kill_at);
 
 /// User plus system CPU seconds of a running process, from /proc/PID/stat (0 when unreadable).
 double process_cpu_seconds(pid_t pid);

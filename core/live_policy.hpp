@@ -13,6 +13,7 @@ struct LiveTimings {
     std::chrono::milliseconds backoff_max{60'000};
     std::chrono::milliseconds healthy_after{60'000};   // a child giving frames this long resets the backoff
     std::chrono::milliseconds stop_grace{1'000};       // SIGTERM, then SIGKILL after this
+    std::chrono::milliseconds keyframes_retry{300'000};  // fell back to all frames: try keyframes again after this
     std::chrono::milliseconds tick{100};               // how often the watchdog looks (deadline precision)
 };
 

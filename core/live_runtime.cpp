@@ -30,7 +30,9 @@ struct LiveRuntime::Impl {
     }
 
     ~Impl() {
-        streams.clear();  // children stopped and reaped; their waits' answers are posted to io
+        // Every child is sent SIGTERM first, then each is reaped: they end together, within one grace.
+        for (auto& stream : streams) stream->close();
+        streams.clear();  // children reaped; their waits' answers are posted to io
         work.reset();
         // After the answers posted so far: the loop ends even if a stream left a timer behind.
         boost::asio::post(io, [this] { io.stop(); });
@@ -41,6 +43,10 @@ struct LiveRuntime::Impl {
 LiveRuntime::LiveRuntime() : impl_(std::make_unique<Impl>()) {}
 
 LiveRuntime::~LiveRuntime() = default;
+
+void LiveRuntime::close_all() {
+    for (auto& stream : impl_->streams) stream->close();
+}
 
 LiveStream& LiveRuntime::add(const std::string& ffmpeg, const GrabRequest& request, const LiveOptions& options) {
     impl_->streams.push_back(std::make_unique<LiveStream>(impl_->io, ffmpeg, request, options));

@@ -23,6 +23,10 @@ public:
     /// A stream owned by this runtime, alive until its destructor.
     LiveStream& add(const std::string& ffmpeg, const GrabRequest& request, const LiveOptions& options);
 
+    /// Any thread, never blocks: every stream's close() (waits cancelled, children sent SIGTERM
+    /// together); the io thread reaps them, the destructor at the latest.
+    void close_all();
+
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;

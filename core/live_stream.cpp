@@ -92,7 +92,8 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
     uint64_t sequence = 0;
     uint64_t restarts = 0;
     int failures = 0;  // since the last healthy minute: drives the backoff
-    bool fell_back = false;
+    bool fell_back = false;  // keyframes gave nothing: all frames, until the next outage or keyframes_retry
+    Clock::time_point fell_back_at;
     bool reencode_http = false;
     bool full_probe = false;
     std::optional<milliseconds> keyframe_interval;
@@ -101,7 +102,8 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
     uint64_t next_viewer_id = 1;
     std::vector<Waiter> waiters;
     double past_cpu_seconds = 0;
-    std::optional<Error> last_error;
+    std::optional<Error> last_error;  // why it last failed; cleared by a new child's first frame
+    bool down = false;                // failed and no child has given a frame since: readers get last_error
     std::deque<std::string> stderr_lines;
     std::minstd_rand random;
 
@@ -152,6 +154,7 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
 
     void fail_to_backoff(Clock::time_point now, const Error& error) {
         last_error = masked_error(error, request.url);
+        down = true;
         fail_waiters(*last_error);
         schedule_backoff(now);
     }
@@ -160,6 +163,8 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
         std::uniform_real_distribution<double> jitter(0, 1);
         next_start = now + backoff_delay(failures++, jitter(random), timings);
         state = LiveState::backoff;
+        // A fall-back may have been caused by the outage itself: after one, keyframes are tried again.
+        if (viewer_fps() <= 0) fell_back = false;
         ++restarts;
     }
 
@@ -201,7 +206,7 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
         Ready ready;
         {
             std::lock_guard lock(mutex);
-            if (closed || c != child) return;
+            if (c != child) return;  // closed: still drained, so a closing ffmpeg never blocks on a full pipe
             c->splitter.feed(std::span<const uint8_t>(c->out_buffer.data(), n));
             auto now = Clock::now();
             for (auto& jpeg : c->cut) publish(*c, std::move(jpeg), now, ready);
@@ -226,7 +231,7 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
         Ready ready;
         {
             std::lock_guard lock(mutex);
-            if (closed || c != child) return;
+            if (c != child) return;
             take_stderr(c, ec, n);
             ready = take_ready();
         }
@@ -283,7 +288,11 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
         frame->arrived_wall = std::chrono::system_clock::now();
         if (c.decoding == LiveDecode::keyframes && c.last_frame)
             keyframe_interval = smoothed_interval(keyframe_interval, ms_since(*c.last_frame, now));
-        if (!c.first_frame) c.first_frame = now;
+        if (!c.first_frame) {  // this child works: the last failure is over
+            c.first_frame = now;
+            last_error.reset();
+            down = false;
+        }
         c.last_frame = now;
         newest = frame;
         state = LiveState::running;
@@ -337,6 +346,7 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
             // already doing that, let ffmpeg probe the stream in full.
             if (c->decoding == LiveDecode::keyframes && !fell_back) {
                 fell_back = true;
+                fell_back_at = now;
                 last_error = masked_error(error, request.url);
                 next_start = now;
                 state = LiveState::starting;
@@ -351,7 +361,7 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
     // ---- the watchdog ----
 
     void ensure_ticking() {
-        if (ticking || closed) return;
+        if (ticking || (closed && !child)) return;  // closed: only to reap the child
         ticking = true;
         auto timer = std::make_shared<boost::asio::steady_timer>(io, timings.tick);
         timer->async_wait([weak = weak_from_this(), timer](const boost::system::error_code&) {
@@ -364,8 +374,12 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
         {
             std::lock_guard lock(mutex);
             ticking = false;
-            if (closed) return;
             auto now = Clock::now();
+            if (closed) {  // only the child's reaping is left
+                if (child) watch_child(now);
+                ensure_ticking();
+                return;
+            }
             expire_waiters(now);
             if (child) watch_child(now);
             if (!child && next_start && now >= *next_start) {
@@ -397,23 +411,32 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
         if (c.stop_reason != StopReason::none || c.pipes_closed_at) {
             auto since = c.term_sent_at ? c.term_sent_at : c.pipes_closed_at;
             if (!c.killed && now - *since >= timings.stop_grace) {
-                signal_child(c, SIGKILL);
-                c.killed = true;
+                if (!c.term_sent_at) {  // pipes closed, yet it lingers: asked to end first
+                    signal_child(c, SIGTERM);
+                    c.term_sent_at = now;
+                } else {
+                    signal_child(c, SIGKILL);
+                    c.killed = true;
+                }
             }
             if (try_reap(c)) on_reaped(now);
             return;
         }
-        if (!c.first_frame && now - c.started >= request.timeout) {
+        // Keyframes give up at half the timeout, so a first waiter still gets the all-frames frame.
+        bool may_fall_back = c.decoding == LiveDecode::keyframes && !fell_back;
+        auto first_frame_limit = may_fall_back ? request.timeout / 2 : request.timeout;
+        if (!c.first_frame && now - c.started >= first_frame_limit) {
             std::string what = "no frame from " + mask_credentials(request.url) + " within " +
-                               std::to_string(request.timeout.count()) + " ms";
-            if (c.decoding == LiveDecode::keyframes && !fell_back) {
+                               std::to_string(first_frame_limit.count()) + " ms";
+            if (may_fall_back) {
                 fell_back = true;  // running, yet no keyframe came: decode every frame instead
+                fell_back_at = now;
                 last_error = Error{ErrorKind::no_frame, what + " in keyframe mode; decoding every frame", ""};
                 stop_child(StopReason::restart, now);
                 return;
             }
-            if (fell_back && viewer_fps() <= 0) fell_back = false;  // every frame did no better: the source is down
             last_error = Error{ErrorKind::timeout, what, ""};
+            down = true;
             fail_waiters(*last_error);
             stop_child(StopReason::first_frame_timeout, now);
             return;
@@ -422,11 +445,14 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
             last_error = Error{ErrorKind::timeout, "the live stream from " + mask_credentials(request.url) +
                                                        " stalled: no frame for " +
                                                        std::to_string(ms_since(*c.last_frame, now).count()) + " ms", ""};
+            down = true;
             fail_waiters(*last_error);
             stop_child(StopReason::stall, now);
             return;
         }
         if (c.first_frame && now - *c.first_frame >= timings.healthy_after) failures = 0;
+        if (fell_back && now - fell_back_at >= timings.keyframes_retry)
+            fell_back = false;  // the camera may give keyframes again: the restart below tries them
         if (!wanted(now)) {
             stop_child(StopReason::idle, now);
             state = LiveState::idle;
@@ -464,7 +490,9 @@ LiveStream::~LiveStream() {
         waiters = std::move(impl_->waiters);
         impl_->waiters.clear();
         // Killed and reaped here, whether or not an io thread is left: no ffmpeg outlives its stream.
-        if (child) stop_and_reap_now(*child, impl_->timings.stop_grace);
+        // After close(), the grace counts from its SIGTERM.
+        if (child)
+            stop_and_reap_now(*child, child->term_sent_at.value_or(Clock::now()) + impl_->timings.stop_grace);
     }
     std::string where = mask_credentials(impl_->request.url);
     for (auto& w : waiters) {
@@ -472,6 +500,36 @@ LiveStream::~LiveStream() {
             guarded([&] { done(make_error(ErrorKind::cancelled, "the live stream from " + where + " was closed")); });
         });
     }
+}
+
+void LiveStream::close() {
+    std::vector<Impl::Waiter> waiters;
+    {
+        std::lock_guard lock(impl_->mutex);
+        if (impl_->closed) return;
+        impl_->closed = true;
+        impl_->next_start.reset();
+        impl_->state = LiveState::idle;
+        waiters = std::move(impl_->waiters);
+        impl_->waiters.clear();
+        if (impl_->child) {
+            impl_->stop_child(Impl::StopReason::closing, Clock::now());
+            if (!impl_->child->term_sent_at) impl_->child->term_sent_at = Clock::now();
+        }
+    }
+    std::string where = mask_credentials(impl_->request.url);
+    for (auto& w : waiters) {
+        boost::asio::post(impl_->io, [done = std::move(w.done), where] {
+            guarded([&] { done(make_error(ErrorKind::cancelled, "the live stream from " + where + " was closed")); });
+        });
+    }
+    // The watchdog reaps the child on the io thread (SIGKILL after the grace).
+    boost::asio::post(impl_->io, [weak = std::weak_ptr<Impl>(impl_)] {
+        if (auto self = weak.lock()) {
+            std::lock_guard lock(self->mutex);
+            guarded([&] { self->ensure_ticking(); });
+        }
+    });
 }
 
 std::shared_ptr<const LiveFrame> LiveStream::newest() const {
@@ -482,7 +540,7 @@ std::shared_ptr<const LiveFrame> LiveStream::newest() const {
 LivePeek LiveStream::peek() const {
     std::lock_guard lock(impl_->mutex);
     const Impl& s = *impl_;
-    LivePeek peek{s.newest, false, s.last_error};
+    LivePeek peek{s.newest, false, s.down ? s.last_error : std::nullopt};
     if (s.newest && s.state == LiveState::running && s.child && s.child->stop_reason == Impl::StopReason::none)
         peek.live = Clock::now() - s.newest->arrived < stall_timeout(s.frame_interval(*s.child), s.timings);
     return peek;
@@ -492,6 +550,8 @@ void LiveStream::touch() {
     {
         std::lock_guard lock(impl_->mutex);
         impl_->last_request = Clock::now();
+        // A child runs and the watchdog ticks: nothing to start, so nothing is posted.
+        if (impl_->child && impl_->ticking && impl_->child->stop_reason == Impl::StopReason::none) return;
     }
     start();
 }
@@ -563,21 +623,27 @@ std::shared_ptr<void> LiveStream::add_viewer(double fps) {
 }
 
 LiveStatus LiveStream::status() const {
-    std::lock_guard lock(impl_->mutex);
-    const Impl& s = *impl_;
     LiveStatus status;
-    status.mode = s.options.mode;
-    status.state = s.state;
-    status.decoding = s.child ? s.child->decoding : s.desired_decoding().first;
-    status.fell_back_to_all_frames = s.fell_back;
-    status.frames = s.sequence;
-    status.restarts = s.restarts;
-    if (s.newest) status.last_frame_age = ms_since(s.newest->arrived, Clock::now());
-    status.keyframe_interval = s.keyframe_interval;
-    status.viewers = static_cast<int>(s.viewers.size());
-    status.child_cpu_seconds = s.past_cpu_seconds + (s.child && !s.child->reaped ? process_cpu_seconds(s.child->pid) : 0);
-    status.last_error = s.last_error;
-    status.stderr_tail.assign(s.stderr_lines.begin(), s.stderr_lines.end());
+    pid_t running_pid = 0;
+    {
+        std::lock_guard lock(impl_->mutex);
+        const Impl& s = *impl_;
+        status.mode = s.options.mode;
+        status.state = s.state;
+        status.decoding = s.child ? s.child->decoding : s.desired_decoding().first;
+        status.fell_back_to_all_frames = s.fell_back;
+        status.frames = s.sequence;
+        status.restarts = s.restarts;
+        if (s.newest) status.last_frame_age = ms_since(s.newest->arrived, Clock::now());
+        status.keyframe_interval = s.keyframe_interval;
+        status.viewers = static_cast<int>(s.viewers.size());
+        status.child_cpu_seconds = s.past_cpu_seconds;
+        if (s.child && !s.child->reaped) running_pid = s.child->pid;
+        status.last_error = s.last_error;
+        status.stderr_tail.assign(s.stderr_lines.begin(), s.stderr_lines.end());
+    }
+    // /proc is read with no lock held: a scrape never stalls the io thread or a reader.
+    if (running_pid > 0) status.child_cpu_seconds += process_cpu_seconds(running_pid);
     return status;
 }
 

@@ -32,7 +32,7 @@ struct LiveFrame {
 struct LivePeek {
     std::shared_ptr<const LiveFrame> frame;  // the newest, or null before the first
     bool live = false;                       // a child runs and the frame is younger than the stall limit
-    std::optional<Error> last_error;         // why the stream last failed or restarted, masked
+    std::optional<Error> last_error;         // while the stream is down (failed, no frame since): why, masked
 };
 
 enum class LiveState { idle, starting, running, backoff };
@@ -49,7 +49,8 @@ struct LiveStatus {
     std::optional<std::chrono::milliseconds> keyframe_interval;  // observed between frames in keyframe mode
     int viewers = 0;
     double child_cpu_seconds = 0;                 // user+system of the running child (and of past ones)
-    std::optional<Error> last_error;              // why the last child ended or was restarted, masked
+    std::optional<Error> last_error;              // why the last child failed or was restarted, masked;
+                                                  // cleared when a new child gives its first frame
     std::vector<std::string> stderr_tail;         // ffmpeg's last lines, masked
 };
 
@@ -87,6 +88,11 @@ public:
     std::shared_ptr<void> add_viewer(double fps = 0);
 
     LiveStatus status() const;
+
+    /// Any thread, never blocks (the server's io thread calls it on SIGTERM): fails pending waits
+    /// with ErrorKind::cancelled (on the io thread), refuses later ones, and sends SIGTERM to the
+    /// child's process group; the watchdog reaps it (SIGKILL after the grace), or the destructor.
+    void close();
 
     /// `always` streams call this at boot; on_demand ones start on touch/wait_frame/add_viewer.
     void start();

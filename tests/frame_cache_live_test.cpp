@@ -196,6 +196,34 @@ TEST_CASE("frame cache live: destroying the cache answers pending waits cancelle
     CHECK(cancelled.error().kind == ErrorKind::cancelled);
 }
 
+TEST_CASE("frame cache live: shutdown answers a wait for the first live frame cancelled at once and stops the "
+          "ffmpeg while the cache still exists") {
+    testing::SilentTcpServer silent;  // accepts, never answers: the first frame never comes
+    std::string url = "rtsp://127.0.0.1:" + std::to_string(silent.port()) + "/shutdown";
+    NoGrab grab;
+    SourceConfig source = live_source(url);
+    source.grab.timeout = 60s;
+    FrameCache cache({source}, grab.function());
+    cache.enable_live(ffmpeg_path());
+    auto promise = std::make_shared<std::promise<Result<Snapshot>>>();
+    auto answer = promise->get_future();
+    cache.get("cam", false, [promise](Result<Snapshot> r) { promise->set_value(std::move(r)); });
+    auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (testing::processes_with_arg(url).empty() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(20ms);
+    REQUIRE(testing::processes_with_arg(url).size() == 1);
+    cache.shutdown();
+    REQUIRE(answer.wait_for(5s) == std::future_status::ready);  // not after the 60 s timeout
+    auto cancelled = answer.get();
+    REQUIRE_FALSE(cancelled.has_value());
+    CHECK(cancelled.error().kind == ErrorKind::cancelled);
+    deadline = std::chrono::steady_clock::now() + 5s;
+    while (!testing::processes_with_arg(url).empty() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(20ms);
+    CHECK(testing::processes_with_arg(url).empty());
+    CHECK(grab.calls == 0);
+}
+
 TEST_CASE("frame cache live: while the stream is down its last frame is served stale, then the error") {
     testing::RtspSource rtsp(quick_keyframes());
     NoGrab grab;

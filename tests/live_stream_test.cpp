@@ -3,6 +3,8 @@
 
 #include <signal.h>
 
+#include <cerrno>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <doctest/doctest.h>
@@ -197,6 +199,10 @@ TEST_CASE("live stream: on_demand stays up while a viewer watches, then idles ou
     auto viewer = stream.add_viewer();
     auto first = next_frame(stream, 0, 15s);
     REQUIRE(first.has_value());
+    // No waiter and no request now: only the viewer can keep it up past the 1 s idle time.
+    std::this_thread::sleep_for(2500ms);
+    CHECK(stream.status().state == LiveState::running);
+    CHECK(live_children(server.url()) == 1);
     // Well past the idle time, the viewer still holds it open (the frames keep coming).
     auto later = next_frame(stream, (*first)->sequence + 3, 10s);
     REQUIRE(later.has_value());
@@ -225,6 +231,61 @@ TEST_CASE("live stream: an intra-refresh stream yields nothing in keyframe mode,
     CHECK(live_children(server.url()) == 1);
 }
 
+TEST_CASE("live stream: an intra-refresh stream falls back in time for the first waiter to get the all-frames frame") {
+    testing::RtspOptions options;
+    options.intra_refresh = true;
+    options.gop_seconds = 1000;
+    testing::RtspSource server(options);
+    IoThread io;
+    LiveStream stream(io.io, "ffmpeg", request_for(server.url(), 6s), on_demand(), quick_timings());
+    auto frame = next_frame(stream, 0, 6s);  // the request's own timeout
+    REQUIRE_MESSAGE(frame.has_value(), frame.error().message);
+    CHECK(stream.status().fell_back_to_all_frames);
+}
+
+TEST_CASE("live stream: after a fall-back caused by an outage, a camera that returns is decoded by keyframes again") {
+    std::optional<testing::SilentTcpServer> silent(std::in_place);  // connects, answers nothing: no keyframe
+    testing::RtspOptions options;
+    options.port = silent->port();
+    options.gop_seconds = 0.5;
+    std::string url = "rtsp://127.0.0.1:" + std::to_string(options.port) + "/stream";
+    IoThread io;
+    LiveStream stream(io.io, "ffmpeg", request_for(url, 6s), on_demand(), quick_timings());
+    auto viewer = stream.add_viewer();  // keeps it wanted
+    REQUIRE(eventually([&] { return stream.status().fell_back_to_all_frames && live_children(url) == 1; }, 10s));
+    std::this_thread::sleep_for(1s);  // the all-frames child is connected (its attempt lasts 6 s)
+    silent.reset();                   // ... and the outage ends it with an error, not a timeout
+    testing::RtspSource server(options);  // the camera is back, with keyframes
+    REQUIRE(eventually([&] { return stream.status().frames >= 2; }, 20s));
+    REQUIRE(eventually([&] { return stream.status().decoding == LiveDecode::keyframes; }, 10s));
+    auto status = stream.status();
+    CHECK_FALSE(status.fell_back_to_all_frames);
+    CHECK(status.state == LiveState::running);
+}
+
+TEST_CASE("live stream: after a fall-back, keyframes are tried again once keyframes_retry has passed, even "
+          "while every frame arrives") {
+    testing::RtspOptions options;
+    options.intra_refresh = true;  // no keyframe ever: each retry falls back again
+    options.gop_seconds = 1000;
+    testing::RtspSource server(options);
+    IoThread io;
+    LiveTimings timings = quick_timings();
+    timings.keyframes_retry = 2s;
+    LiveStream stream(io.io, "ffmpeg", request_for(server.url(), 6s), on_demand(), timings);
+    auto viewer = stream.add_viewer();
+    auto first = next_frame(stream, 0, 20s);
+    REQUIRE_MESSAGE(first.has_value(), first.error().message);
+    REQUIRE(stream.status().decoding == LiveDecode::all);
+    // No outage ends the all-frames child: only the retry brings keyframes back.
+    REQUIRE(eventually([&] { return stream.status().decoding == LiveDecode::keyframes; }, 15s));
+    CHECK_FALSE(stream.status().fell_back_to_all_frames);
+    // Still none: it falls back again, and frames keep coming.
+    uint64_t before = stream.status().frames;
+    REQUIRE(eventually([&] { return stream.status().frames > before; }, 20s));
+    CHECK(stream.status().fell_back_to_all_frames);
+}
+
 TEST_CASE("live stream: a refused connection fails a wait at once with the classified error, not a timeout") {
     int port = testing::free_port();
     std::string url = "rtsp://127.0.0.1:" + std::to_string(port) + "/stream";
@@ -234,6 +295,27 @@ TEST_CASE("live stream: a refused connection fails a wait at once with the class
     REQUIRE_FALSE(frame.has_value());
     CHECK(frame.error().kind == ErrorKind::source_unreachable);
     CHECK(stream.status().state == LiveState::backoff);
+}
+
+TEST_CASE("live stream: once a new child gives a frame after a failure, the old error is gone from status and peek") {
+    testing::RtspOptions options;
+    options.port = testing::free_port();
+    std::string url = "rtsp://127.0.0.1:" + std::to_string(options.port) + "/stream";
+    IoThread io;
+    LiveStream stream(io.io, "ffmpeg", request_for(url), on_demand(), quick_timings());
+    auto refused = next_frame(stream, 0, 30s);
+    REQUIRE_FALSE(refused.has_value());
+    REQUIRE(stream.status().last_error.has_value());
+    REQUIRE(stream.peek().last_error.has_value());  // down: readers are told why
+    testing::RtspSource server(options);  // the camera comes up on that port
+    REQUIRE(eventually([&] { return stream.status().frames > 0; }, 20s));
+    auto recovered = stream.status();
+    CHECK(recovered.state == LiveState::running);
+    CHECK_FALSE(recovered.last_error.has_value());
+    auto peek = stream.peek();
+    REQUIRE(peek.frame);
+    CHECK(peek.live);
+    CHECK_FALSE(peek.last_error.has_value());
 }
 
 TEST_CASE("live stream: destroying a stream fails its waits as cancelled and leaves no ffmpeg") {
@@ -254,17 +336,66 @@ TEST_CASE("live stream: destroying a stream fails its waits as cancelled and lea
     CHECK(result.error().kind == ErrorKind::cancelled);
 }
 
+TEST_CASE("live stream: close() fails its waits as cancelled at once, refuses later ones, and its ffmpeg is "
+          "reaped while the stream still exists") {
+    testing::SilentTcpServer silent;
+    std::string url = "rtsp://127.0.0.1:" + std::to_string(silent.port()) + "/closing";
+    IoThread io;
+    int children_before = running_child_processes();
+    LiveStream stream(io.io, "ffmpeg", request_for(url, 60s), on_demand(), quick_timings());
+    auto promise = std::make_shared<std::promise<FrameResult>>();
+    auto future = promise->get_future();
+    stream.wait_frame(0, 60s, [promise](FrameResult r) { promise->set_value(std::move(r)); });
+    REQUIRE(eventually([&] { return live_children(url) == 1; }, 5s));
+    stream.close();
+    // Long before the wait's own 60 s: cancelled by the close.
+    REQUIRE(future.wait_for(5s) == std::future_status::ready);
+    auto result = future.get();
+    REQUIRE_FALSE(result.has_value());
+    CHECK(result.error().kind == ErrorKind::cancelled);
+    auto later = next_frame(stream, 0, 30s);
+    REQUIRE_FALSE(later.has_value());
+    CHECK(later.error().kind == ErrorKind::cancelled);
+    // Reaped by the io thread, not by the destructor: the stream is still alive here.
+    CHECK(eventually([&] { return live_children(url) == 0 && running_child_processes() == children_before; }, 5s));
+    stream.touch();  // a closed stream starts nothing
+    std::this_thread::sleep_for(200ms);
+    CHECK(live_children(url) == 0);
+}
+
+TEST_CASE("live stream: a child that closed its pipes but lingers is sent SIGTERM before SIGKILL") {
+    testing::ScratchDir dir;
+    auto marker = dir.path() / "got-sigterm";
+    // A fake ffmpeg (this fault cannot be made with a real one): closes stdout and stderr, then
+    // lingers until a signal; SIGTERM leaves a mark, SIGKILL cannot.
+    auto fake = testing::write_script(dir.path() / "lingering-ffmpeg",
+                                      "trap 'touch " + marker.string() + "; exit 0' TERM\n"
+                                      "exec >/dev/null 2>/dev/null\n"
+                                      "while :; do sleep 0.05; done");
+    IoThread io;
+    LiveStream stream(io.io, fake.string(), request_for("rtsp://127.0.0.1:9/lingering", 30s), on_demand(), quick_timings());
+    stream.touch();
+    CHECK(eventually([&] { return std::filesystem::exists(marker); }, 10s));
+}
+
 TEST_CASE("live stream: a stream destroyed after its io thread stopped still leaves no ffmpeg") {
     testing::SilentTcpServer silent;
     std::string url = "rtsp://127.0.0.1:" + std::to_string(silent.port()) + "/stopped";
     auto io = std::make_unique<IoThread>();
+    int children_before = running_child_processes();
     auto stream = std::make_unique<LiveStream>(io->io, "ffmpeg", request_for(url, 30s), on_demand(), quick_timings());
     stream->touch();
     REQUIRE(eventually([&] { return live_children(url) == 1; }, 5s));
+    pid_t pid = processes_with_arg("-i " + url + " ").at(0);
     io->io.stop();
-    io->thread.join();
+    io->thread.join();  // PR_SET_PDEATHSIG kills the child now, but only a wait4 reaps it
     stream.reset();
     CHECK(live_children(url) == 0);
+    // Reaped by the destructor itself: no zombie is left, and the running count is back.
+    errno = 0;
+    CHECK(::kill(pid, 0) == -1);
+    CHECK(errno == ESRCH);
+    CHECK(running_child_processes() == children_before);
     io.reset();
 }
 
