@@ -441,6 +441,20 @@ struct LiveStream::Impl : std::enable_shared_from_this<Impl> {
             stop_child(StopReason::first_frame_timeout, now);
             return;
         }
+        // An intra-refresh camera sends a keyframe only when a client connects: in keyframe mode one
+        // frame, then silence. No second one within the first-frame limit: decode every frame.
+        auto second_keyframe_limit = std::max<milliseconds>(request.timeout, timings.stall_min);
+        if (may_fall_back && c.first_frame && c.last_frame == c.first_frame &&
+            now - *c.first_frame >= second_keyframe_limit) {
+            fell_back = true;
+            fell_back_at = now;
+            last_error = Error{ErrorKind::no_frame,
+                               "one keyframe from " + mask_credentials(request.url) + ", then none for " +
+                                   std::to_string(second_keyframe_limit.count()) + " ms; decoding every frame",
+                               ""};
+            stop_child(StopReason::restart, now);
+            return;
+        }
         if (c.last_frame && now - *c.last_frame >= stall_timeout(frame_interval(c), timings)) {
             last_error = Error{ErrorKind::timeout, "the live stream from " + mask_credentials(request.url) +
                                                        " stalled: no frame for " +

@@ -47,6 +47,10 @@ TEST_CASE("live argv: keyframe mode skips non-key frames before the input and wr
     CHECK(has_pair(argv, "-f", "image2pipe"));
     CHECK(argv.back() == "pipe:1");
     CHECK(index_of(argv, "-frames:v") < 0);  // held open, not one frame
+    // One encoder thread too (after -i): a frame-threaded encoder holds each picture until the next.
+    auto output_threads = std::find(argv.begin() + input, argv.end(), "-threads");
+    REQUIRE(output_threads != argv.end());
+    CHECK(*(output_threads + 1) == "1");
 }
 
 TEST_CASE("live argv: all-frames mode decodes every frame and thins them with an fps filter") {
