@@ -127,13 +127,22 @@ Result<void> read_render(const Place& at, const json::object& o, SourceConfig& s
     return {};
 }
 
+// A text field that must be one of a few names; `parse` maps a name to its value.
+template <class Value>
+Result<Value> choice_of(const Place& at, const json::object& o, std::string_view field,
+                        std::optional<Value> (*parse)(std::string_view), const char* choices) {
+    auto text = text_of(at, o, field);
+    if (!text) return std::unexpected(text.error());
+    auto value = parse(*text);
+    if (!value) return at.fail(field, std::string("must be ") + choices);
+    return *value;
+}
+
 // live, live_idle_s, live_decode, live_fps: the URL decides the defaults (see default_live_options).
 Result<void> read_live(const Place& at, const json::object& o, SourceConfig& s) {
     if (o.contains("live")) {
-        auto v = text_of(at, o, "live");
-        if (!v) return std::unexpected(v.error());
-        auto mode = parse_live_mode(*v);
-        if (!mode) return at.fail("live", "must be \"off\", \"on_demand\" or \"always\"");
+        auto mode = choice_of(at, o, "live", parse_live_mode, "\"off\", \"on_demand\" or \"always\"");
+        if (!mode) return std::unexpected(mode.error());
         s.live.mode = *mode;
     }
     if (o.contains("live_idle_s")) {
@@ -142,10 +151,8 @@ Result<void> read_live(const Place& at, const json::object& o, SourceConfig& s) 
         s.live.idle = std::chrono::seconds(std::llround(*v));
     }
     if (o.contains("live_decode")) {
-        auto v = text_of(at, o, "live_decode");
-        if (!v) return std::unexpected(v.error());
-        auto decode = parse_live_decode(*v);
-        if (!decode) return at.fail("live_decode", "must be \"keyframes\" or \"all\"");
+        auto decode = choice_of(at, o, "live_decode", parse_live_decode, "\"keyframes\" or \"all\"");
+        if (!decode) return std::unexpected(decode.error());
         s.live.decode = *decode;
     }
     if (o.contains("live_fps")) {
