@@ -12,6 +12,11 @@ std::string_view to_string(ErrorKind kind) {
     case ErrorKind::io_error: return "io_error";
     case ErrorKind::invalid_input: return "invalid_input";
     case ErrorKind::cancelled: return "cancelled";
+    case ErrorKind::not_authorized: return "not_authorized";
+    case ErrorKind::clock_skew: return "clock_skew";
+    case ErrorKind::unsupported: return "unsupported";
+    case ErrorKind::not_found: return "not_found";
+    case ErrorKind::device_error: return "device_error";
     }
     return "unknown";
 }

@@ -15,6 +15,12 @@ enum class ErrorKind {
     io_error,            // local file system trouble (temp dir, output path)
     invalid_input,       // a bad argument or URL, caught before any work
     cancelled,           // the caller gave up (server shutdown)
+    // A camera's control API (ONVIF PTZ):
+    not_authorized,      // the camera refused the credentials
+    clock_skew,          // the camera refused the request's timestamp (its clock and ours disagree)
+    unsupported,         // the camera cannot do this (no PTZ, no such move space, no home)
+    not_found,           // no such preset or profile on the camera
+    device_error,        // the camera answered with a fault it gives no better reason for
 };
 
 /// Short stable name used in JSON, metrics and logs ("timeout", "no_frame", ...).

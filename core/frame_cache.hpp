@@ -17,6 +17,13 @@
 
 namespace ptzgrab {
 
+/// A source's PTZ control endpoint (config "onvif"); the ptz layer speaks to it.
+struct OnvifSettings {
+    std::string device_url;  // http://HOST[:PORT]/onvif/device_service
+    std::string user, password;  // default: the userinfo of the source's stream URL; never printed
+    std::string profile;     // media profile token; empty: the first profile with a PTZ configuration
+};
+
 struct SourceConfig {
     std::string name;
     GrabRequest grab;                                   // url, timeout, rtsp transport, warmup
@@ -24,6 +31,7 @@ struct SourceConfig {
     std::string hls_url;                                // optional live stream for the view page
     RenderOptions render;                               // default size/quality/stamp of this source's JPEG
     LiveOptions live;                                   // off: one-shot grabs; else one ffmpeg held open
+    std::optional<OnvifSettings> onvif;                 // set: the camera can be steered (ptz layer)
 };
 
 /// What a request asks of the cache.

@@ -57,6 +57,8 @@ http::status status_for(const Error& error) {
     case ErrorKind::ffmpeg_missing:
     case ErrorKind::cancelled: return http::status::service_unavailable;
     case ErrorKind::invalid_input: return http::status::bad_request;
+    case ErrorKind::not_found: return http::status::not_found;
+    case ErrorKind::unsupported: return http::status::conflict;
     default: return http::status::bad_gateway;
     }
 }
