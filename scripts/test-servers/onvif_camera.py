@@ -324,7 +324,7 @@ class Auth:
             self.digest_nonces.add(nonce)
         return 'Digest realm="%s", qop="auth", nonce="%s", algorithm=MD5' % (self.realm, nonce)
 
-    def check_digest(self, header, method):
+    def check_digest(self, header, method, path):
         """'digest' when valid, 'none' without one, 'bad' otherwise."""
         if not header or not header.startswith("Digest "):
             return "none"
@@ -332,7 +332,8 @@ class Auth:
         md5 = lambda s: hashlib.md5(s.encode()).hexdigest()  # noqa: E731
         with self.lock:
             known = f.get("nonce") in self.digest_nonces
-        if not known or f.get("username") != self.a.user or f.get("realm") != self.realm:
+        if (not known or f.get("username") != self.a.user or f.get("realm") != self.realm
+                or f.get("uri") != path):
             return "bad"
         ha1 = md5("%s:%s:%s" % (self.a.user, self.realm, self.a.password))
         ha2 = md5("%s:%s" % (method, f.get("uri", "")))
@@ -749,7 +750,7 @@ def make_handler(a, services, auth, log):
                 public = req is not None and (ns, operation) == (NS["tds"], "GetSystemDateAndTime")
                 if a.digest_only:
                     # Before the body is judged: HTTP clients probe a Digest challenge with an empty body.
-                    auth_state = auth.check_digest(self.headers.get("Authorization"), "POST")
+                    auth_state = auth.check_digest(self.headers.get("Authorization"), "POST", self.path)
                     if auth_state != "digest" and not public:
                         log.write(service, operation, auth_state, 401)
                         return self.reply(401, fault_xml(Fault("Sender", ["NotAuthorized"],
