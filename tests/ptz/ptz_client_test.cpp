@@ -342,3 +342,15 @@ TEST_CASE("client: home and set-home are sent to the profile") {
     CHECK(t->sent("SetHomePosition").size() == 1);
     CHECK_FALSE(client->goto_home(1.5));
 }
+
+TEST_CASE("client: a camera that lists a relative space but refuses RelativeMove gets the emulation") {
+    auto t = camera(true);
+    Clock clock;
+    auto client = connected(t, clock);
+    t->on("RelativeMove", {SoapReply{500, "", "", fault12("Receiver", "ter:ActionNotSupported", "no relative")}});
+    REQUIRE(client->move(MoveCommand{MoveMode::relative, Axes{{}, 0.3, {}}, 1.0, {}}));
+    CHECK(t->sent("ContinuousMove").size() == 1);
+    CHECK(t->sent("Stop").size() == 1);
+    CHECK(clock.sleeps == std::vector<milliseconds>{milliseconds(300)});
+    CHECK_FALSE(client->info().relative);
+}
