@@ -9,7 +9,7 @@ namespace {
 
 constexpr Range generic_pan_tilt{-1, 1};
 constexpr Range generic_zoom{0, 1};
-constexpr Range unit_step{-1, 1};
+constexpr Range unit_step{-1, 1};  // velocity and TranslationGenericSpace
 constexpr double default_emulation_velocity = 0.5;
 
 Result<void> check(const char* axis, std::optional<double> value, Range range) {
@@ -41,8 +41,8 @@ Result<void> validate(const MoveCommand& command, const PtzInfo& info) {
         if (auto r = check("tilt velocity", a.tilt, unit_step); !r) return r;
         return check("zoom velocity", a.zoom, unit_step);
     case MoveMode::relative:
-        if (auto r = check("pan step", a.pan, Range{-2, 2}); !r) return r;
-        if (auto r = check("tilt step", a.tilt, Range{-2, 2}); !r) return r;
+        if (auto r = check("pan step", a.pan, unit_step); !r) return r;
+        if (auto r = check("tilt step", a.tilt, unit_step); !r) return r;
         return check("zoom step", a.zoom, unit_step);
     case MoveMode::absolute:
         if (auto r = check("pan", a.pan, info.pan_range.value_or(generic_pan_tilt)); !r) return r;

@@ -157,9 +157,13 @@ private:
     }
 
     Result<void> relative(const MoveCommand& command) {
-        if (info_.relative)
-            return done(ptz_call("RelativeMove", onvif::relative_move(info_.profile_token, command.axes, false,
-                                                                      camera_speed(command.speed, info_))));
+        if (info_.relative) {
+            auto moved = done(ptz_call("RelativeMove", onvif::relative_move(info_.profile_token, command.axes, false,
+                                                                            camera_speed(command.speed, info_))));
+            // A camera that lists a relative space but refuses the call: emulate from now on.
+            if (moved || moved.error().kind != ErrorKind::unsupported || !info_.continuous) return moved;
+            info_.relative = false;
+        }
         if (!info_.continuous) return make_error(ErrorKind::unsupported, "the camera has no relative or continuous move");
         // Emulated: ContinuousMove for the computed time, then Stop. Approximate (ClientOptions::top_speed).
         EmulatedMove plan = emulate_relative(command.axes, command.speed, session_.options());
