@@ -17,7 +17,6 @@ using namespace ptzgrab::testing;
 namespace {
 
 constexpr auto settle_timeout = 15s;     // the longest move at the default speed takes ~2 s
-constexpr auto frame_in_flight = 400ms;  // the crop follows the position at 10 Hz; one more frame to encode
 constexpr double position_tolerance = 0.03;
 constexpr double min_match_score = 0.7;
 
@@ -67,9 +66,9 @@ void wait_idle(const OnvifCamera& camera) {
     }
 }
 
-// A keyframe decoded from a fresh RTSP connection (so never a frame from before the call).
+// A keyframe decoded from a fresh RTSP connection, with no wait: the camera reports IDLE only once every
+// frame it sends shows the final position.
 PictureLocation grab_and_locate(const OnvifCamera& camera, const ScratchDir& dir) {
-    std::this_thread::sleep_for(frame_in_flight);
     fs::path jpeg = dir / "grab.jpg";
     CommandResult r = run_command({"ffmpeg", "-v", "error", "-nostdin", "-y", "-rtsp_transport", "tcp", "-skip_frame",
                                    "nokey", "-i", camera.rtsp_url(), "-frames:v", "1", "-q:v", "2", jpeg.string()},
