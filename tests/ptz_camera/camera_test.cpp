@@ -161,3 +161,30 @@ TEST_CASE("test camera: quirks: a skewed clock, faults with HTTP 500, no Relativ
     CHECK(unknown.status == 500);
     CHECK(unknown.body.find("ter:NoEntity") != std::string::npos);
 }
+
+TEST_CASE("test camera: quirks: HTTP Digest only, no MoveStatus, unnamed presets") {
+    OnvifCamera camera(OnvifCameraOptions{.digest_only = true, .unnamed_presets = 3, .move_status = "absent"});
+    SoapReply wsse = soap(camera, camera.ptz_url(), get_status);
+    CHECK(wsse.status == 401);
+    SoapReply digest = soap(camera, camera.ptz_url(), get_status, {"--digest"});
+    CHECK(digest.status == 200);
+    CHECK(digest.body.find("<tt:Position>") != std::string::npos);
+    CHECK(digest.body.find("MoveStatus") == std::string::npos);
+    const std::string get_presets =
+        "<GetPresets xmlns=\"" + ptz_ns + "\"><ProfileToken>profile_1</ProfileToken></GetPresets>";
+    SoapReply presets = soap(camera, camera.ptz_url(), get_presets, {"--digest"});
+    CHECK(presets.status == 200);
+    for (const char* token : {"1", "2", "3"})
+        CHECK(presets.body.find("<tptz:Preset token=\"" + std::string(token) + "\"><tt:Name></tt:Name>") !=
+              std::string::npos);
+    CHECK(logged(camera, " ptz GetStatus auth=none status=401"));
+    CHECK(logged(camera, " ptz GetPresets auth=digest status=200"));
+}
+
+TEST_CASE("test camera: quirks: a MoveStatus stuck at MOVING with the camera at rest") {
+    OnvifCamera camera(OnvifCameraOptions{.move_status = "stuck"});
+    SoapReply status = soap(camera, camera.ptz_url(), get_status);
+    CHECK(status.status == 200);
+    CHECK(status.body.find("<tt:PanTilt>MOVING</tt:PanTilt>") != std::string::npos);
+    CHECK(status.body.find("<tt:Zoom>MOVING</tt:Zoom>") != std::string::npos);
+}
