@@ -105,11 +105,14 @@ TEST_CASE("test camera: a signed AbsoluteMove moves the RTSP picture to the comm
         ScratchDir dir;
         check_at(grab_and_locate(camera, dir), 0, 0, 0);
 
-        REQUIRE(soap(camera, camera.ptz_url(), absolute_move(0.6, -0.4, 0.37)).status == 200);
-        SoapReply moving = soap(camera, camera.ptz_url(), get_status);
-        CHECK(moving.body.find("MOVING") != std::string::npos);
-        wait_idle(camera);
-        check_at(grab_and_locate(camera, dir), 0.6, -0.4, 0.37);
+        // Off the locator's zoom grid, then the corners of the range (the crop at the base image's edges).
+        for (PtzPosition to : {PtzPosition{0.6, -0.4, 0.37}, PtzPosition{-1, 1, 0}, PtzPosition{1, -1, 1}}) {
+            REQUIRE(soap(camera, camera.ptz_url(), absolute_move(to.pan, to.tilt, to.zoom)).status == 200);
+            SoapReply moving = soap(camera, camera.ptz_url(), get_status);
+            CHECK(moving.body.find("MOVING") != std::string::npos);
+            wait_idle(camera);
+            check_at(grab_and_locate(camera, dir), to.pan, to.tilt, to.zoom);
+        }
 
         CHECK(logged(camera, " ptz AbsoluteMove auth=wsse status=200"));
         CHECK(logged(camera, " ptz GetStatus auth=wsse status=200"));
