@@ -23,8 +23,8 @@ Modules beside it: onvif_soap.py (namespaces, faults, auth checks), onvif_servic
 operations), onvif_ptz_model.py (position, motion, presets, crop).
 
 The HTTP port opens only once the stream runs, so "both ports listen" means ready.  SIGTERM or SIGINT
-ends it cleanly.  Requires Debian's python3-gi, gir1.2-gst-rtsp-server-1.0 and GStreamer base/good/ugly
-plugins; run with /usr/bin/python3.
+ends it cleanly, and so does the end of the process that started it.  Requires Debian's python3-gi,
+gir1.2-gst-rtsp-server-1.0 and GStreamer base/good/ugly plugins; run with /usr/bin/python3.
 """
 
 import argparse
@@ -51,6 +51,7 @@ from onvif_soap import FPS, NS, STREAM_H, STREAM_W, Auth, Fault, bad_arg, fault_
 from rtsp_server import warm_up  # noqa: E402
 
 
+PARENT_CHECK_MS = 500  # the camera exits when the process that started it is gone
 CROP_UPDATE_MS = 20  # the stream's crop follows the position at 50 Hz (a property set only when it changed)
 
 
@@ -71,6 +72,8 @@ def parse_args(argv):
     p.add_argument("--fault-status", type=int, choices=[400, 401, 500], default=None,
                    help="HTTP status of every SOAP fault (default: 400 Sender, 500 Receiver)")
     p.add_argument("--speed", type=float, default=1.0, help="top pan/tilt/zoom speed, units per second")
+    p.add_argument("--no-combined-continuous", action="store_true",
+                   help="a ContinuousMove with both PanTilt and Zoom faults (InvalidArgVal)")
     a = p.parse_args(argv)
     if a.speed <= 0:
         p.error("--speed must be positive")
@@ -271,6 +274,9 @@ def main(argv=None):
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         GLib.unix_signal_add(GLib.PRIORITY_HIGH, sig, on_signal)
+    # Dies with whoever started it (a test killed by its timeout leaves no camera behind).
+    parent = os.getppid()
+    GLib.timeout_add(PARENT_CHECK_MS, lambda: on_signal() if os.getppid() != parent else GLib.SOURCE_CONTINUE)
     GLib.timeout_add(CROP_UPDATE_MS, update_crop)
     threading.Thread(target=start_media, daemon=True).start()
     loop.run()

@@ -70,8 +70,10 @@ void wait_idle(const OnvifCamera& camera) {
 // frame it sends shows the final position.
 PictureLocation grab_and_locate(const OnvifCamera& camera, const ScratchDir& dir) {
     fs::path jpeg = dir / "grab.jpg";
-    CommandResult r = run_command({"ffmpeg", "-v", "error", "-nostdin", "-y", "-rtsp_transport", "tcp", "-skip_frame",
-                                   "nokey", "-i", camera.rtsp_url(), "-frames:v", "1", "-q:v", "2", jpeg.string()},
+    // A short probe (as ptzgrab's own grab does): the default one waits seconds for a still picture's tiny P-frames.
+    CommandResult r = run_command({"ffmpeg", "-v", "error", "-nostdin", "-y", "-rtsp_transport", "tcp", "-analyzeduration",
+                                   "100000", "-probesize", "32768", "-fpsprobesize", "0", "-skip_frame", "nokey", "-i",
+                                   camera.rtsp_url(), "-frames:v", "1", "-q:v", "2", jpeg.string()},
                                   {}, 20s);
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
@@ -184,10 +186,23 @@ TEST_CASE("test camera: quirks: HTTP Digest only, no MoveStatus, unnamed presets
     CHECK(logged(camera, " ptz GetPresets auth=digest status=200"));
 }
 
-TEST_CASE("test camera: quirks: a MoveStatus stuck at MOVING with the camera at rest") {
-    OnvifCamera camera(OnvifCameraOptions{.move_status = "stuck"});
+std::string continuous_move(const std::string& velocity) {
+    return "<ContinuousMove xmlns=\"" + ptz_ns + "\"><ProfileToken>profile_1</ProfileToken><Velocity>" + velocity +
+           "</Velocity><Timeout>PT0.5S</Timeout></ContinuousMove>";
+}
+
+TEST_CASE("test camera: quirks: a MoveStatus stuck at MOVING; no pan/tilt with zoom in one ContinuousMove") {
+    OnvifCamera camera(OnvifCameraOptions{.move_status = "stuck", .no_combined_continuous = true});
     SoapReply status = soap(camera, camera.ptz_url(), get_status);
     CHECK(status.status == 200);
     CHECK(status.body.find("<tt:PanTilt>MOVING</tt:PanTilt>") != std::string::npos);
     CHECK(status.body.find("<tt:Zoom>MOVING</tt:Zoom>") != std::string::npos);
+
+    const std::string pan = "<PanTilt xmlns=\"" + tt_ns + "\" x=\"0.5\" y=\"0\"/>";
+    const std::string zoom = "<Zoom xmlns=\"" + tt_ns + "\" x=\"0.5\"/>";
+    SoapReply both = soap(camera, camera.ptz_url(), continuous_move(pan + zoom));
+    CHECK(both.status == 400);
+    CHECK(both.body.find("ter:InvalidArgVal") != std::string::npos);
+    CHECK(soap(camera, camera.ptz_url(), continuous_move(pan)).status == 200);
+    CHECK(soap(camera, camera.ptz_url(), continuous_move(zoom)).status == 200);
 }
