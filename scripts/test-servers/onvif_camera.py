@@ -44,6 +44,7 @@ gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from onvif_ptz_model import Camera  # noqa: E402
 from onvif_services import Services  # noqa: E402
@@ -180,6 +181,9 @@ def make_handler(a, services, auth, log):
             except Fault as f:
                 out = fault_xml(f)
                 status = a.fault_status or (400 if f.code == "Sender" else 500)
+            except Exception as e:  # a bug here still answers, and shows in the log as status=500
+                out = fault_xml(Fault("Receiver", ["Action"], "internal error: %s" % e))
+                status = 500
             log.write(service, operation, auth_state, status)
             self.reply(status, out)
 
