@@ -10,7 +10,7 @@ One process serves
 Geometry (W x H = base image size): zoom z in [0,1] -> crop width cw = (W/2) / (1 + 3z),
 ch = cw * H / W; pan p in [-1,1] -> cx = W/2 + p (W - cw) / 2; tilt t -> cy = H/2 - t (H - ch) / 2.
 The position moves toward its target at --speed units per second (times the request's speed), so
-MoveStatus goes MOVING, then IDLE.
+MoveStatus goes MOVING, then IDLE 0.3 s after the last step, when every frame sent shows the final position.
 
 Auth: WS-Security UsernameToken PasswordDigest with Created within +-5 minutes of the camera clock
 (real time + --clock-offset) and no replayed nonce; or, with --digest-only, HTTP Digest (MD5, qop=auth)
@@ -23,8 +23,8 @@ Modules beside it: onvif_soap.py (namespaces, faults, auth checks), onvif_servic
 operations), onvif_ptz_model.py (position, motion, presets, crop).
 
 The HTTP port opens only once the stream runs, so "both ports listen" means ready.  SIGTERM or SIGINT
-ends it cleanly.  Requires Debian's python3-gi, gir1.2-gst-rtsp-server-1.0 and GStreamer base/good/ugly
-plugins; run with /usr/bin/python3.
+ends it cleanly, and so does the end of the process that started it.  Requires Debian's python3-gi,
+gir1.2-gst-rtsp-server-1.0 and GStreamer base/good/ugly plugins; run with /usr/bin/python3.
 """
 
 import argparse
@@ -44,11 +44,16 @@ gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from onvif_ptz_model import Camera  # noqa: E402
 from onvif_services import Services  # noqa: E402
 from onvif_soap import FPS, NS, STREAM_H, STREAM_W, Auth, Fault, bad_arg, fault_xml, envelope, not_supported  # noqa: E402
 from rtsp_server import warm_up  # noqa: E402
+
+
+PARENT_CHECK_MS = 500  # the camera exits when the process that started it is gone
+CROP_UPDATE_MS = 20  # the stream's crop follows the position at 50 Hz (a property set only when it changed)
 
 
 def parse_args(argv):
@@ -68,6 +73,8 @@ def parse_args(argv):
     p.add_argument("--fault-status", type=int, choices=[400, 401, 500], default=None,
                    help="HTTP status of every SOAP fault (default: 400 Sender, 500 Receiver)")
     p.add_argument("--speed", type=float, default=1.0, help="top pan/tilt/zoom speed, units per second")
+    p.add_argument("--no-combined-continuous", action="store_true",
+                   help="a ContinuousMove with both PanTilt and Zoom faults (InvalidArgVal)")
     a = p.parse_args(argv)
     if a.speed <= 0:
         p.error("--speed must be positive")
@@ -174,6 +181,9 @@ def make_handler(a, services, auth, log):
             except Fault as f:
                 out = fault_xml(f)
                 status = a.fault_status or (400 if f.code == "Sender" else 500)
+            except Exception as e:  # a bug here still answers, and shows in the log as status=500
+                out = fault_xml(Fault("Receiver", ["Action"], "internal error: %s" % e))
+                status = 500
             log.write(service, operation, auth_state, status)
             self.reply(status, out)
 
@@ -256,7 +266,7 @@ def main(argv=None):
             if media is None or not media.prepare(None):
                 raise RuntimeError("media did not prepare")
             state["media"] = media
-            GLib.idle_add(lambda: update_crop() and GLib.SOURCE_REMOVE)  # once now, then every 100 ms
+            GLib.idle_add(lambda: update_crop() and GLib.SOURCE_REMOVE)  # once now, then on the timer
             warm_up("127.0.0.1", server.get_bound_port(), url, None, None)
             GLib.idle_add(start_http)
         except Exception as e:  # reported on stderr, exit status 1
@@ -268,7 +278,10 @@ def main(argv=None):
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         GLib.unix_signal_add(GLib.PRIORITY_HIGH, sig, on_signal)
-    GLib.timeout_add(1000 // FPS, update_crop)
+    # Dies with whoever started it (a test killed by its timeout leaves no camera behind).
+    parent = os.getppid()
+    GLib.timeout_add(PARENT_CHECK_MS, lambda: on_signal() if os.getppid() != parent else GLib.SOURCE_CONTINUE)
+    GLib.timeout_add(CROP_UPDATE_MS, update_crop)
     threading.Thread(target=start_media, daemon=True).start()
     loop.run()
     if state["httpd"] is not None:

@@ -202,6 +202,8 @@ class Services:
     def continuous_move(self, req, host):
         self.check_profile(req)
         velocity, _ = vector(child(req, "Velocity", "tptz"))
+        if self.a.no_combined_continuous and "zoom" in velocity and ("pan" in velocity or "tilt" in velocity):
+            raise bad_arg("this device cannot move pan/tilt and zoom in one ContinuousMove")
         timeout = text_of(req, "Timeout", "tptz")
         seconds = parse_duration(timeout) if timeout else DEFAULT_TIMEOUT_S
         self.cam.continuous(velocity, min(seconds, 60.0))

@@ -17,7 +17,6 @@ using namespace ptzgrab::testing;
 namespace {
 
 constexpr auto settle_timeout = 15s;     // the longest move at the default speed takes ~2 s
-constexpr auto frame_in_flight = 400ms;  // the crop follows the position at 10 Hz; one more frame to encode
 constexpr double position_tolerance = 0.03;
 constexpr double min_match_score = 0.7;
 
@@ -67,12 +66,14 @@ void wait_idle(const OnvifCamera& camera) {
     }
 }
 
-// A keyframe decoded from a fresh RTSP connection (so never a frame from before the call).
+// A keyframe decoded from a fresh RTSP connection, with no wait: the camera reports IDLE only once every
+// frame it sends shows the final position.
 PictureLocation grab_and_locate(const OnvifCamera& camera, const ScratchDir& dir) {
-    std::this_thread::sleep_for(frame_in_flight);
     fs::path jpeg = dir / "grab.jpg";
-    CommandResult r = run_command({"ffmpeg", "-v", "error", "-nostdin", "-y", "-rtsp_transport", "tcp", "-skip_frame",
-                                   "nokey", "-i", camera.rtsp_url(), "-frames:v", "1", "-q:v", "2", jpeg.string()},
+    // A short probe (as ptzgrab's own grab does): the default one waits seconds for a still picture's tiny P-frames.
+    CommandResult r = run_command({"ffmpeg", "-v", "error", "-nostdin", "-y", "-rtsp_transport", "tcp", "-analyzeduration",
+                                   "100000", "-probesize", "32768", "-fpsprobesize", "0", "-skip_frame", "nokey", "-i",
+                                   camera.rtsp_url(), "-frames:v", "1", "-q:v", "2", jpeg.string()},
                                   {}, 20s);
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
@@ -106,11 +107,14 @@ TEST_CASE("test camera: a signed AbsoluteMove moves the RTSP picture to the comm
         ScratchDir dir;
         check_at(grab_and_locate(camera, dir), 0, 0, 0);
 
-        REQUIRE(soap(camera, camera.ptz_url(), absolute_move(0.6, -0.4, 0.37)).status == 200);
-        SoapReply moving = soap(camera, camera.ptz_url(), get_status);
-        CHECK(moving.body.find("MOVING") != std::string::npos);
-        wait_idle(camera);
-        check_at(grab_and_locate(camera, dir), 0.6, -0.4, 0.37);
+        // Off the locator's zoom grid, then the corners of the range (the crop at the base image's edges).
+        for (PtzPosition to : {PtzPosition{0.6, -0.4, 0.37}, PtzPosition{-1, 1, 0}, PtzPosition{1, -1, 1}}) {
+            REQUIRE(soap(camera, camera.ptz_url(), absolute_move(to.pan, to.tilt, to.zoom)).status == 200);
+            SoapReply moving = soap(camera, camera.ptz_url(), get_status);
+            CHECK(moving.body.find("MOVING") != std::string::npos);
+            wait_idle(camera);
+            check_at(grab_and_locate(camera, dir), to.pan, to.tilt, to.zoom);
+        }
 
         CHECK(logged(camera, " ptz AbsoluteMove auth=wsse status=200"));
         CHECK(logged(camera, " ptz GetStatus auth=wsse status=200"));
@@ -161,4 +165,44 @@ TEST_CASE("test camera: quirks: a skewed clock, faults with HTTP 500, no Relativ
     SoapReply unknown = soap(camera, camera.ptz_url(), goto_unknown, {"--created-offset", "3600"});
     CHECK(unknown.status == 500);
     CHECK(unknown.body.find("ter:NoEntity") != std::string::npos);
+}
+
+TEST_CASE("test camera: quirks: HTTP Digest only, no MoveStatus, unnamed presets") {
+    OnvifCamera camera(OnvifCameraOptions{.digest_only = true, .unnamed_presets = 3, .move_status = "absent"});
+    SoapReply wsse = soap(camera, camera.ptz_url(), get_status);
+    CHECK(wsse.status == 401);
+    SoapReply digest = soap(camera, camera.ptz_url(), get_status, {"--digest"});
+    CHECK(digest.status == 200);
+    CHECK(digest.body.find("<tt:Position>") != std::string::npos);
+    CHECK(digest.body.find("MoveStatus") == std::string::npos);
+    const std::string get_presets =
+        "<GetPresets xmlns=\"" + ptz_ns + "\"><ProfileToken>profile_1</ProfileToken></GetPresets>";
+    SoapReply presets = soap(camera, camera.ptz_url(), get_presets, {"--digest"});
+    CHECK(presets.status == 200);
+    for (const char* token : {"1", "2", "3"})
+        CHECK(presets.body.find("<tptz:Preset token=\"" + std::string(token) + "\"><tt:Name></tt:Name>") !=
+              std::string::npos);
+    CHECK(logged(camera, " ptz GetStatus auth=none status=401"));
+    CHECK(logged(camera, " ptz GetPresets auth=digest status=200"));
+}
+
+std::string continuous_move(const std::string& velocity) {
+    return "<ContinuousMove xmlns=\"" + ptz_ns + "\"><ProfileToken>profile_1</ProfileToken><Velocity>" + velocity +
+           "</Velocity><Timeout>PT0.5S</Timeout></ContinuousMove>";
+}
+
+TEST_CASE("test camera: quirks: a MoveStatus stuck at MOVING; no pan/tilt with zoom in one ContinuousMove") {
+    OnvifCamera camera(OnvifCameraOptions{.move_status = "stuck", .no_combined_continuous = true});
+    SoapReply status = soap(camera, camera.ptz_url(), get_status);
+    CHECK(status.status == 200);
+    CHECK(status.body.find("<tt:PanTilt>MOVING</tt:PanTilt>") != std::string::npos);
+    CHECK(status.body.find("<tt:Zoom>MOVING</tt:Zoom>") != std::string::npos);
+
+    const std::string pan = "<PanTilt xmlns=\"" + tt_ns + "\" x=\"0.5\" y=\"0\"/>";
+    const std::string zoom = "<Zoom xmlns=\"" + tt_ns + "\" x=\"0.5\"/>";
+    SoapReply both = soap(camera, camera.ptz_url(), continuous_move(pan + zoom));
+    CHECK(both.status == 400);
+    CHECK(both.body.find("ter:InvalidArgVal") != std::string::npos);
+    CHECK(soap(camera, camera.ptz_url(), continuous_move(pan)).status == 200);
+    CHECK(soap(camera, camera.ptz_url(), continuous_move(zoom)).status == 200);
 }

@@ -32,6 +32,7 @@ std::vector<std::string> camera_argv(const OnvifCameraOptions& o, int port, int 
     if (o.move_status != "normal") argv.insert(argv.end(), {"--move-status", o.move_status});
     if (o.fault_status != 0) argv.insert(argv.end(), {"--fault-status", std::to_string(o.fault_status)});
     if (o.speed != 1.0) argv.insert(argv.end(), {"--speed", number(o.speed)});
+    if (o.no_combined_continuous) argv.push_back("--no-combined-continuous");
     return argv;
 }
 

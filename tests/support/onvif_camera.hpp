@@ -23,6 +23,7 @@ struct OnvifCameraOptions {
     std::string move_status = "normal";  // --move-status normal|absent|stuck
     int fault_status = 0;              // --fault-status 400|401|500; 0: 400 Sender, 500 Receiver
     double speed = 1.0;                // --speed: top pan/tilt/zoom speed, units per second
+    bool no_combined_continuous = false;  // --no-combined-continuous: PanTilt with Zoom in one ContinuousMove faults
 };
 
 class OnvifCamera {
