@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "core/demo_source.hpp"
+#include "router_fixture.hpp"
 #include "support/fixtures.hpp"
 
 using namespace std::chrono_literals;
@@ -230,4 +231,21 @@ TEST_CASE("config: bad onvif settings name the field, and never the password") {
         for (const std::string& part : c.expected) CHECK_MESSAGE(contains(message, part), message);
         CHECK_FALSE(contains(message, "hunter22"));
     }
+}
+
+TEST_CASE("config: a source's onvif password appears on no page of the server and in no log line") {
+    auto sources = parse_source_config(R"([{"name": "gate", "url": "rtsp://10.0.0.2/s",
+        "onvif": {"url": "http://10.0.0.2/onvif/device_service", "user": "admin", "password": "onvif-secret-77"}}])",
+                                       "cams.json");
+    REQUIRE(sources.has_value());
+    ptzgrab::testing::RouterFixture f(*sources);
+    for (const char* target : {"/stream/info", "/stream/cache", "/stream/view", "/stream/snapshot?source=gate",
+                               "/stream/info?source=gate", "/nonexistent"}) {
+        CAPTURE(target);
+        auto answer = f.get(target);
+        CHECK_FALSE(contains(std::string(ptzgrab::web::body_view(answer)), "onvif-secret-77"));
+    }
+    f.fail_with(ptzgrab::ErrorKind::source_unreachable);
+    f.get("/stream/snapshot?source=gate&refresh=1");
+    for (const std::string& line : f.log_lines()) CHECK_FALSE(contains(line, "onvif-secret-77"));
 }
