@@ -1,18 +1,9 @@
 #include "ptz_command.hpp"
 
-#include <iostream>
-
 #include "exit_codes.hpp"
-#include "ptz/ptz_client.hpp"
-#include "ptz_output.hpp"
-#include "ptz_snapshot.hpp"
-#include "ptz_target.hpp"
 
 namespace ptzgrab::cli {
 namespace {
-
-using namespace std::chrono;
-namespace json = boost::json;
 
 constexpr const char* ptz_examples =
     "\nExamples:\n"

@@ -1,7 +1,6 @@
 // `ptzgrab ptz`: resolve the camera, connect, do the one action, print what happened.
 #include <iostream>
 
-#include "core/url.hpp"
 #include "exit_codes.hpp"
 #include "ptz/ptz_client.hpp"
 #include "ptz_command.hpp"
@@ -13,7 +12,6 @@ namespace ptzgrab::cli {
 namespace {
 
 using namespace std::chrono;
-namespace json = boost::json;
 
 milliseconds millis(double seconds) { return duration_cast<milliseconds>(duration<double>(seconds)); }
 
@@ -30,7 +28,7 @@ ptz::MoveCommand move_command(const PtzOptions& o) {
     return command;
 }
 
-// The actions that change something; an empty report.action when the client refused (error printed).
+// The actions that change something: what was done, or the client's error.
 Result<ActionReport> act(ptz::PtzClient& client, const PtzOptions& o) {
     ActionReport r{o.action, {}, {}, {}, {}};
     auto done = [&r](Result<void> ok, std::string text) -> Result<ActionReport> {
