@@ -10,7 +10,7 @@ One process serves
 Geometry (W x H = base image size): zoom z in [0,1] -> crop width cw = (W/2) / (1 + 3z),
 ch = cw * H / W; pan p in [-1,1] -> cx = W/2 + p (W - cw) / 2; tilt t -> cy = H/2 - t (H - ch) / 2.
 The position moves toward its target at --speed units per second (times the request's speed), so
-MoveStatus goes MOVING, then IDLE.
+MoveStatus goes MOVING, then IDLE 0.3 s after the last step, when every frame sent shows the final position.
 
 Auth: WS-Security UsernameToken PasswordDigest with Created within +-5 minutes of the camera clock
 (real time + --clock-offset) and no replayed nonce; or, with --digest-only, HTTP Digest (MD5, qop=auth)
@@ -49,6 +49,9 @@ from onvif_ptz_model import Camera  # noqa: E402
 from onvif_services import Services  # noqa: E402
 from onvif_soap import FPS, NS, STREAM_H, STREAM_W, Auth, Fault, bad_arg, fault_xml, envelope, not_supported  # noqa: E402
 from rtsp_server import warm_up  # noqa: E402
+
+
+CROP_UPDATE_MS = 20  # the stream's crop follows the position at 50 Hz (a property set only when it changed)
 
 
 def parse_args(argv):
@@ -256,7 +259,7 @@ def main(argv=None):
             if media is None or not media.prepare(None):
                 raise RuntimeError("media did not prepare")
             state["media"] = media
-            GLib.idle_add(lambda: update_crop() and GLib.SOURCE_REMOVE)  # once now, then every 100 ms
+            GLib.idle_add(lambda: update_crop() and GLib.SOURCE_REMOVE)  # once now, then on the timer
             warm_up("127.0.0.1", server.get_bound_port(), url, None, None)
             GLib.idle_add(start_http)
         except Exception as e:  # reported on stderr, exit status 1
@@ -268,7 +271,7 @@ def main(argv=None):
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         GLib.unix_signal_add(GLib.PRIORITY_HIGH, sig, on_signal)
-    GLib.timeout_add(1000 // FPS, update_crop)
+    GLib.timeout_add(CROP_UPDATE_MS, update_crop)
     threading.Thread(target=start_media, daemon=True).start()
     loop.run()
     if state["httpd"] is not None:

@@ -5,6 +5,12 @@ import time
 import threading
 
 
+# MoveStatus stays MOVING this long after an axis last moved: the stream's crop follows within 20 ms,
+# then a frame cropped before that (one frame interval at 10 fps) plus encoder and RTP latency on loopback.
+# So IDLE means every frame a client receives after it shows the final position.
+PICTURE_SETTLE_S = 0.3
+
+
 def clamp(v, lo, hi):
     return max(lo, min(hi, v))
 
@@ -23,6 +29,7 @@ class Camera:
         self.velocity = {k: None for k in self.AXES}  # continuous move velocity, or None
         self.deadline = None                       # continuous move stops here (monotonic)
         self.last = time.monotonic()
+        self.changed_at = {k: self.last - PICTURE_SETTLE_S for k in self.AXES}  # last step that moved it
         self.home = (0.0, 0.0, 0.0)
         self.presets = {}   # token -> [name, (pan, tilt, zoom)]
         self.next_token = 1
@@ -55,7 +62,7 @@ class Camera:
     def _step(self, dt, top):
         for k in self.AXES:
             lo = 0.0 if k == "zoom" else -1.0
-            v = self.velocity[k]
+            v, before = self.velocity[k], self.pos[k]
             if v is not None:
                 self.pos[k] = clamp(self.pos[k] + v * top * dt, lo, 1.0)
                 self.target[k] = self.pos[k]
@@ -63,6 +70,8 @@ class Camera:
                 d = self.target[k] - self.pos[k]
                 step = self.rate[k] * top * dt
                 self.pos[k] = self.target[k] if abs(d) <= step else self.pos[k] + (step if d > 0 else -step)
+            if self.pos[k] != before:
+                self.changed_at[k] = self.last
 
     def _axis_moving(self, k):
         v = self.velocity[k]
@@ -72,11 +81,13 @@ class Camera:
         return abs(self.target[k] - self.pos[k]) > 1e-9
 
     def snapshot(self):
-        """(pan, tilt, zoom, pantilt_moving, zoom_moving)"""
+        """(pan, tilt, zoom, pantilt_moving, zoom_moving); an axis moves until its picture has settled."""
         with self.lock:
             self._advance()
-            pt = self._axis_moving("pan") or self._axis_moving("tilt")
-            return (self.pos["pan"], self.pos["tilt"], self.pos["zoom"], pt, self._axis_moving("zoom"))
+            moving = {k: self._axis_moving(k) or time.monotonic() - self.changed_at[k] < PICTURE_SETTLE_S
+                      for k in self.AXES}
+            return (self.pos["pan"], self.pos["tilt"], self.pos["zoom"], moving["pan"] or moving["tilt"],
+                    moving["zoom"])
 
     def crop(self):
         """(left, top, right, bottom) pixels cut from the base image, even numbers."""

@@ -17,7 +17,6 @@ using namespace ptzgrab::testing;
 namespace {
 
 constexpr auto settle_timeout = 15s;     // the longest move at the default speed takes ~2 s
-constexpr auto frame_in_flight = 400ms;  // the crop follows the position at 10 Hz; one more frame to encode
 constexpr double position_tolerance = 0.03;
 constexpr double min_match_score = 0.7;
 
@@ -67,9 +66,9 @@ void wait_idle(const OnvifCamera& camera) {
     }
 }
 
-// A keyframe decoded from a fresh RTSP connection (so never a frame from before the call).
+// A keyframe decoded from a fresh RTSP connection, with no wait: the camera reports IDLE only once every
+// frame it sends shows the final position.
 PictureLocation grab_and_locate(const OnvifCamera& camera, const ScratchDir& dir) {
-    std::this_thread::sleep_for(frame_in_flight);
     fs::path jpeg = dir / "grab.jpg";
     CommandResult r = run_command({"ffmpeg", "-v", "error", "-nostdin", "-y", "-rtsp_transport", "tcp", "-skip_frame",
                                    "nokey", "-i", camera.rtsp_url(), "-frames:v", "1", "-q:v", "2", jpeg.string()},
@@ -161,4 +160,31 @@ TEST_CASE("test camera: quirks: a skewed clock, faults with HTTP 500, no Relativ
     SoapReply unknown = soap(camera, camera.ptz_url(), goto_unknown, {"--created-offset", "3600"});
     CHECK(unknown.status == 500);
     CHECK(unknown.body.find("ter:NoEntity") != std::string::npos);
+}
+
+TEST_CASE("test camera: quirks: HTTP Digest only, no MoveStatus, unnamed presets") {
+    OnvifCamera camera(OnvifCameraOptions{.digest_only = true, .unnamed_presets = 3, .move_status = "absent"});
+    SoapReply wsse = soap(camera, camera.ptz_url(), get_status);
+    CHECK(wsse.status == 401);
+    SoapReply digest = soap(camera, camera.ptz_url(), get_status, {"--digest"});
+    CHECK(digest.status == 200);
+    CHECK(digest.body.find("<tt:Position>") != std::string::npos);
+    CHECK(digest.body.find("MoveStatus") == std::string::npos);
+    const std::string get_presets =
+        "<GetPresets xmlns=\"" + ptz_ns + "\"><ProfileToken>profile_1</ProfileToken></GetPresets>";
+    SoapReply presets = soap(camera, camera.ptz_url(), get_presets, {"--digest"});
+    CHECK(presets.status == 200);
+    for (const char* token : {"1", "2", "3"})
+        CHECK(presets.body.find("<tptz:Preset token=\"" + std::string(token) + "\"><tt:Name></tt:Name>") !=
+              std::string::npos);
+    CHECK(logged(camera, " ptz GetStatus auth=none status=401"));
+    CHECK(logged(camera, " ptz GetPresets auth=digest status=200"));
+}
+
+TEST_CASE("test camera: quirks: a MoveStatus stuck at MOVING with the camera at rest") {
+    OnvifCamera camera(OnvifCameraOptions{.move_status = "stuck"});
+    SoapReply status = soap(camera, camera.ptz_url(), get_status);
+    CHECK(status.status == 200);
+    CHECK(status.body.find("<tt:PanTilt>MOVING</tt:PanTilt>") != std::string::npos);
+    CHECK(status.body.find("<tt:Zoom>MOVING</tt:Zoom>") != std::string::npos);
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """One SOAP 1.2 call to the test camera, for ptz_camera_tests (the camera's own tests, before any client).
 
-usage: soap_call.py URL BODY_XML [--unsigned] [--replay] [--created-offset SECONDS]
-Signs with a WS-Security UsernameToken PasswordDigest from $ONVIF_USER / $ONVIF_PASSWORD (never argv).
+usage: soap_call.py URL BODY_XML [--unsigned | --digest] [--replay] [--created-offset SECONDS]
+Signs with a WS-Security UsernameToken PasswordDigest from $ONVIF_USER / $ONVIF_PASSWORD (never argv);
+--digest answers an HTTP Digest challenge instead (urllib's handler) and sends no WS-Security header.
 --replay sends the same signed envelope twice and reports the second answer.
 Prints the HTTP status on the first line, then the reply body.
 """
@@ -30,10 +31,10 @@ def security_header(user, password, offset):
             "</w:UsernameToken></w:Security>" % (WSSE, WSU, user, digest, base64.b64encode(nonce).decode(), created))
 
 
-def post(url, data):
+def post(url, data, opener):
     req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/soap+xml; charset=utf-8"})
     try:
-        with urllib.request.urlopen(req, timeout=10) as r:
+        with opener.open(req, timeout=10) as r:
             return r.status, r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode()
@@ -44,16 +45,22 @@ def main():
     p.add_argument("url")
     p.add_argument("body")
     p.add_argument("--unsigned", action="store_true")
+    p.add_argument("--digest", action="store_true")
     p.add_argument("--replay", action="store_true")
     p.add_argument("--created-offset", type=float, default=0.0)
     a = p.parse_args()
-    header = "" if a.unsigned else security_header(os.environ["ONVIF_USER"], os.environ["ONVIF_PASSWORD"],
+    opener = urllib.request.build_opener()
+    if a.digest:
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, a.url, os.environ["ONVIF_USER"], os.environ["ONVIF_PASSWORD"])
+        opener = urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords))
+    header = "" if a.unsigned or a.digest else security_header(os.environ["ONVIF_USER"], os.environ["ONVIF_PASSWORD"],
                                                    a.created_offset)
     data = ('<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Header>%s</e:Header>'
             "<e:Body>%s</e:Body></e:Envelope>" % (header, a.body)).encode()
-    status, reply = post(a.url, data)
+    status, reply = post(a.url, data, opener)
     if a.replay:
-        status, reply = post(a.url, data)
+        status, reply = post(a.url, data, opener)
     print(status)
     print(reply)
 
