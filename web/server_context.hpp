@@ -19,10 +19,13 @@
 
 namespace ptzgrab::web {
 
+class PtzCameras;  // ptz_cameras.hpp
+
 struct ServerContext {
     FrameCache& cache;
     Metrics& metrics;
     AdhocGrabs* adhoc = nullptr;  // null: ?url= is refused (no --allow-any-url)
+    PtzCameras* ptz = nullptr;    // null: no source can be steered (/ptz/ answers 409)
     FfmpegInfo ffmpeg;
     std::filesystem::path static_dir{};                        // where latest frames should go
     std::function<std::filesystem::path()> frames_directory{};  // where they go now (a fallback, maybe)

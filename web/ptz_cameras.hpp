@@ -1,0 +1,50 @@
+#pragma once
+// The steerable sources of `serve`: one lane (thread) per camera, because PTZ calls are blocking SOAP
+// exchanges that must never run on an io thread, and one client per camera, connected on first use.
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/frame_cache.hpp"
+#include "core/source_lane.hpp"
+#include "ptz/ptz_client.hpp"
+
+namespace ptzgrab::web {
+
+class PtzCameras {
+public:
+    using Connect = std::function<Result<std::unique_ptr<ptz::PtzClient>>(const OnvifSettings&)>;
+    /// Runs on the camera's lane with its client, or why there is none (the connect failed, or
+    /// `cancelled` at shutdown, then on the caller's thread). Returns the error of its own calls, if
+    /// any: not_authorized, clock_skew, timeout or source_unreachable drop the client, so the next
+    /// task reconnects (and re-reads the camera's clock).
+    using Task = std::function<std::optional<Error>(Result<ptz::PtzClient*>)>;
+
+    /// One controller per source with `onvif` settings. `connect` is the seam tests replace; the
+    /// default is ptz::PtzClient::connect over ptz::make_http_transport().
+    explicit PtzCameras(const std::vector<SourceConfig>& sources, Connect connect = default_connect());
+    /// Joins every lane (the task running ends within its call deadlines), then frees the clients.
+    ~PtzCameras();
+    PtzCameras(const PtzCameras&) = delete;
+    PtzCameras& operator=(const PtzCameras&) = delete;
+
+    /// Whether `source` can be steered (it has onvif settings). Any thread.
+    bool has(const std::string& source) const;
+    /// Any thread: queues `task` on the source's lane (tasks of one camera run one at a time).
+    /// A source that is not steerable, or a controller shutting down, runs it at once with an error.
+    void run(const std::string& source, Task task);
+
+    /// ptz::PtzClient::connect with the HTTP transport and the server's deadlines.
+    static Connect default_connect();
+
+private:
+    struct Camera;
+    std::map<std::string, std::unique_ptr<Camera>> cameras_;  // fixed after construction
+    Connect connect_;
+};
+
+}  // namespace ptzgrab::web
