@@ -25,7 +25,6 @@ struct ServerContext {
     FrameCache& cache;
     Metrics& metrics;
     AdhocGrabs* adhoc = nullptr;  // null: ?url= is refused (no --allow-any-url)
-    PtzCameras* ptz = nullptr;    // null: no source can be steered (/ptz/ answers 409)
     FfmpegInfo ffmpeg;
     std::filesystem::path static_dir{};                        // where latest frames should go
     std::function<std::filesystem::path()> frames_directory{};  // where they go now (a fallback, maybe)
@@ -41,6 +40,7 @@ struct ServerContext {
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     CardCache cards{};  // diagnostic cards, drawn through `offload`
     Viewers viewers{};  // /stream/mjpeg's caps: serve --max-viewers-per-source, --max-viewers
+    PtzCameras* ptz = nullptr;  // null: no source can be steered (/ptz/ answers 409)
 };
 
 }  // namespace ptzgrab::web
