@@ -3,6 +3,7 @@
 
 #include "exit_codes.hpp"
 #include "info_command.hpp"
+#include "ptz_command.hpp"
 #include "serve_command.hpp"
 #include "snapshot_command.hpp"
 
@@ -15,6 +16,9 @@ constexpr const char* examples =
     "  ptzgrab snapshot --url http://cam.local/video.mjpg --width 640 -o - > small.jpg\n"
     "  ptzgrab info\n"
     "  ptzgrab serve --config cameras.json --port 8080   # then open http://127.0.0.1:8080/stream/view\n"
+    "  ptzgrab ptz --config cameras.json --source gate presets\n"
+    "  ptzgrab ptz --config cameras.json --source gate goto Driveway --snapshot drive.jpg\n"
+    "  ptzgrab ptz --onvif http://admin@192.168.1.20/onvif/device_service move --mode absolute --pan 0.5\n"
     "  # cron, one timestamped JPEG a minute:\n"
     "  * * * * * ptzgrab snapshot -q --url rtsp://cam/stream -o '/srv/snaps/cam1-%Y%m%d-%H%M%S.jpg'\n"
     "  # (in a crontab, % must be written \\%)\n\n";
@@ -31,9 +35,11 @@ int main(int argc, char** argv) {
     SnapshotOptions snapshot;
     InfoOptions info;
     ServeOptions serve;
+    PtzOptions ptz;
     CLI::App* snapshot_cmd = setup_snapshot(app, snapshot);
     CLI::App* info_cmd = setup_info(app, info);
     CLI::App* serve_cmd = setup_serve(app, serve);
+    CLI::App* ptz_cmd = setup_ptz(app, ptz);
     snapshot_cmd->footer(exit_codes_help);
 
     try {
@@ -45,5 +51,6 @@ int main(int argc, char** argv) {
     if (snapshot_cmd->parsed()) return run_snapshot(snapshot);
     if (info_cmd->parsed()) return run_info(info);
     if (serve_cmd->parsed()) return run_serve(serve);
+    if (ptz_cmd->parsed()) return run_ptz(ptz);
     return exit_usage;
 }

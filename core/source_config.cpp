@@ -11,6 +11,7 @@
 
 #include "demo_source.hpp"
 #include "url.hpp"
+#include "url_userinfo.hpp"
 
 namespace ptzgrab {
 namespace {
@@ -18,9 +19,10 @@ namespace {
 namespace json = boost::json;
 using std::chrono::milliseconds;
 
-constexpr std::array<std::string_view, 13> known_fields{
+constexpr std::array<std::string_view, 14> known_fields{
     "name",  "url",    "max_age_s", "timeout_s", "rtsp_transport", "hls_url",    "width",
-    "height", "quality", "live",    "live_idle_s", "live_decode",  "live_fps"};
+    "height", "quality", "live",    "live_idle_s", "live_decode",  "live_fps", "onvif"};
+constexpr std::array<std::string_view, 4> known_onvif_fields{"url", "user", "password", "profile"};
 constexpr double max_age_limit_s = 86400;
 constexpr double timeout_min_s = 0.1, timeout_max_s = 3600;
 constexpr double live_idle_min_s = 1, live_idle_max_s = 86400;
@@ -61,13 +63,21 @@ Result<std::string> text_of(const Place& at, const json::object& o, std::string_
     return std::string(v.as_string());
 }
 
-Result<void> check_fields(const Place& at, const json::object& o) {
+// The first key of `o` not in `known`, as an "unknown field" error on `prefix` + key.
+template <size_t N>
+Result<void> refuse_unknown(const Place& at, const json::object& o, const std::array<std::string_view, N>& known,
+                            std::string_view prefix) {
     for (const auto& [key, value] : o) {
-        if (std::ranges::find(known_fields, std::string_view(key)) != known_fields.end()) continue;
-        std::string known;
-        for (std::string_view f : known_fields) known += (known.empty() ? "" : ", ") + std::string(f);
-        return at.fail(std::string(key), "unknown field (known: " + known + ")");
+        if (std::ranges::find(known, std::string_view(key)) != known.end()) continue;
+        std::string names;
+        for (std::string_view f : known) names += (names.empty() ? "" : ", ") + std::string(f);
+        return at.fail(std::string(prefix) + std::string(key), "unknown field (known: " + names + ")");
     }
+    return {};
+}
+
+Result<void> check_fields(const Place& at, const json::object& o) {
+    if (auto ok = refuse_unknown(at, o, known_fields, ""); !ok) return ok;
     if (!o.contains("name")) return at.fail("name", "missing (every source needs a name)");
     if (!o.contains("url")) return at.fail("url", "missing (every source needs a url)");
     return {};
@@ -165,6 +175,45 @@ Result<void> read_live(const Place& at, const json::object& o, SourceConfig& s) 
     return {};
 }
 
+bool is_http_url_with_host(std::string_view url) {
+    if (url.size() < 7 || !std::ranges::equal(url.substr(0, 7), std::string_view("http://"),
+                                              [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
+        return false;
+    std::string bare = without_credentials(url);
+    return bare.size() > 7 && bare.find_first_of("/?#", 7) != 7;
+}
+
+// "onvif": {url, user, password, profile}: user and password default to the onvif URL's userinfo,
+// then the stream URL's. The password is never put in a message.
+Result<void> read_onvif(const Place& at, const json::object& source, SourceConfig& s) {
+    if (!source.contains("onvif")) return {};
+    const json::value& v = source.at("onvif");
+    if (!v.is_object()) return at.fail("onvif", "must be an object {\"url\", \"user\", \"password\", \"profile\"}");
+    const json::object& o = v.as_object();
+    if (auto ok = refuse_unknown(at, o, known_onvif_fields, "onvif."); !ok) return ok;
+    if (!o.contains("url")) return at.fail("onvif.url", "missing (http://HOST[:PORT]/onvif/device_service)");
+    std::string text[4];
+    for (size_t i = 0; i < known_onvif_fields.size(); ++i) {
+        std::string_view field = known_onvif_fields[i];
+        if (!o.contains(field)) continue;
+        if (!o.at(field).is_string()) return at.fail("onvif." + std::string(field), "must be a string");
+        text[i] = std::string(o.at(field).as_string());
+    }
+    const std::string& url = text[0];
+    if (!is_http_url_with_host(url))
+        return at.fail("onvif.url", "must be an http:// URL such as http://HOST[:PORT]/onvif/device_service (not " +
+                                        mask_credentials(url) + "; https is not supported)");
+    UrlCredentials from_onvif = credentials_of(url), from_stream = credentials_of(s.grab.url);
+    const UrlCredentials& fallback = from_onvif.user.empty() ? from_stream : from_onvif;
+    OnvifSettings onvif;
+    onvif.device_url = without_credentials(url);
+    onvif.user = o.contains("user") ? text[1] : fallback.user;
+    onvif.password = o.contains("password") ? text[2] : fallback.password;
+    onvif.profile = text[3];
+    s.onvif = std::move(onvif);
+    return {};
+}
+
 Result<SourceConfig> read_source(const Place& at, const json::value& v, const SourceDefaults& defaults) {
     if (!v.is_object())
         return make_error(ErrorKind::invalid_input,
@@ -173,7 +222,7 @@ Result<SourceConfig> read_source(const Place& at, const json::value& v, const So
     SourceConfig s;
     s.max_age = defaults.max_age;
     if (auto ok = check_fields(at, o); !ok) return std::unexpected(ok.error());
-    for (auto step : {read_identity, read_timing, read_render})
+    for (auto step : {read_identity, read_timing, read_render, read_onvif})
         if (auto ok = step(at, o, s); !ok) return std::unexpected(ok.error());
     s.live = default_live_options(s.grab.url, defaults);
     if (auto ok = read_live(at, o, s); !ok) return std::unexpected(ok.error());

@@ -24,8 +24,11 @@ LiveOptions default_live_options(const std::string& url, const SourceDefaults& d
 
 /// Reads a config file: a JSON list of sources, or {"sources": [...]}, each
 /// {name, url, max_age_s, timeout_s, rtsp_transport, hls_url, width, height, quality,
-/// live, live_idle_s, live_decode, live_fps}
+/// live, live_idle_s, live_decode, live_fps, onvif}
 /// (name and url required). Errors (invalid_input, io_error) name the file, the field and what is wrong.
+/// "onvif": {"url": "http://HOST[:PORT]/onvif/device_service", "user": U, "password": P, "profile": TOKEN}
+/// makes the source steerable (url required, http:// only; profile optional). user and password default
+/// to the userinfo of onvif.url, else of the stream url, percent-decoded; the password is never printed.
 Result<std::vector<SourceConfig>> load_source_config(const std::filesystem::path& file,
                                                      const SourceDefaults& defaults = {});
 

@@ -21,6 +21,11 @@ struct ClientOptions {
     std::chrono::milliseconds settle_timeout{30000};     // give up waiting for a move to end
     std::function<std::chrono::system_clock::time_point()> now = std::chrono::system_clock::now;  // signing clock
     std::function<void(std::chrono::milliseconds)> sleep;  // empty: std::this_thread::sleep_for
+    // Approximations for cameras that lack a space (ONVIF does not report these; cameras differ):
+    double top_speed = 1.0;        // generic units per second at velocity 1: emulated relative moves run |step| / (speed * top_speed)
+    double half_view_pan = 1.0;    // center_on without a FOV space: the picture's half width in pan units at zoom 0,
+    double half_view_tilt = 1.0;   // its half height in tilt units, both divided by (1 + view_zoom_factor * zoom)
+    double view_zoom_factor = 3.0;
 };
 
 /// Not thread-safe: one caller at a time (the CLI's main thread, or the server's PTZ lane for

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "core/demo_source.hpp"
+#include "router_fixture.hpp"
 #include "support/fixtures.hpp"
 
 using namespace std::chrono_literals;
@@ -177,4 +178,74 @@ TEST_CASE("config: bad live fields name the field and the values it takes") {
         std::string message = error_of(c.json);
         for (const std::string& part : c.expected) CHECK_MESSAGE(contains(message, part), message);
     }
+}
+
+TEST_CASE("config: onvif settings are read, and user and password default to the stream URL's userinfo") {
+    auto sources = parse_source_config(R"([
+        {"name": "gate", "url": "rtsp://admin:pa%40ss@10.0.0.2/s",
+         "onvif": {"url": "http://10.0.0.2:8080/onvif/device_service", "profile": "Profile_1"}},
+        {"name": "yard", "url": "rtsp://admin:secret1@10.0.0.3/s",
+         "onvif": {"url": "http://10.0.0.3/onvif/device_service", "user": "ptz", "password": "other"}},
+        {"name": "hall", "url": "rtsp://10.0.0.4/s",
+         "onvif": {"url": "http://op:h%2Fx@10.0.0.4/onvif/device_service"}},
+        {"name": "shed", "url": "rtsp://10.0.0.5/s"}])",
+                                       "cams.json");
+    REQUIRE(sources.has_value());
+    REQUIRE(sources->at(0).onvif.has_value());
+    const ptzgrab::OnvifSettings& gate = *sources->at(0).onvif;
+    CHECK(gate.device_url == "http://10.0.0.2:8080/onvif/device_service");
+    CHECK(gate.user == "admin");
+    CHECK(gate.password == "pa@ss");  // percent-decoded
+    CHECK(gate.profile == "Profile_1");
+    const ptzgrab::OnvifSettings& yard = *sources->at(1).onvif;
+    CHECK(yard.user == "ptz");
+    CHECK(yard.password == "other");
+    CHECK(yard.profile.empty());
+    const ptzgrab::OnvifSettings& hall = *sources->at(2).onvif;
+    CHECK(hall.device_url == "http://10.0.0.4/onvif/device_service");  // the userinfo moves to user/password
+    CHECK(hall.user == "op");
+    CHECK(hall.password == "h/x");
+    CHECK_FALSE(sources->at(3).onvif.has_value());
+}
+
+TEST_CASE("config: bad onvif settings name the field, and never the password") {
+    struct Case {
+        const char* json;
+        std::vector<std::string> expected;
+    };
+    for (const Case& c : std::vector<Case>{
+             {R"([{"name": "a", "url": "rtsp://x/", "onvif": "http://x/onvif"}])", {"cams.json", "sources[0].onvif", "object"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "onvif": {"user": "u"}}])", {"sources[0].onvif.url", "missing"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "onvif": {"url": "http://x/", "port": 80}}])",
+              {"sources[0].onvif.port", "unknown field", "profile"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "onvif": {"url": "https://u:hunter22@x/onvif/device_service"}}])",
+              {"sources[0].onvif.url", "http://", "https"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "onvif": {"url": "rtsp://x/"}}])", {"sources[0].onvif.url", "http://"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "onvif": {"url": "http:///onvif"}}])", {"sources[0].onvif.url"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "onvif": {"url": "http://x/", "password": 1234}}])",
+              {"sources[0].onvif.password", "string"}},
+             {R"([{"name": "a", "url": "rtsp://x/", "onvif": {"url": 5}}])", {"sources[0].onvif.url", "string"}},
+         }) {
+        CAPTURE(c.json);
+        std::string message = error_of(c.json);
+        for (const std::string& part : c.expected) CHECK_MESSAGE(contains(message, part), message);
+        CHECK_FALSE(contains(message, "hunter22"));
+    }
+}
+
+TEST_CASE("config: a source's onvif password appears on no page of the server and in no log line") {
+    auto sources = parse_source_config(R"([{"name": "gate", "url": "rtsp://10.0.0.2/s",
+        "onvif": {"url": "http://10.0.0.2/onvif/device_service", "user": "admin", "password": "onvif-secret-77"}}])",
+                                       "cams.json");
+    REQUIRE(sources.has_value());
+    ptzgrab::testing::RouterFixture f(*sources);
+    for (const char* target : {"/stream/info", "/stream/cache", "/stream/view", "/stream/snapshot?source=gate",
+                               "/stream/info?source=gate", "/nonexistent"}) {
+        CAPTURE(target);
+        auto answer = f.get(target);
+        CHECK_FALSE(contains(std::string(ptzgrab::web::body_view(answer)), "onvif-secret-77"));
+    }
+    f.fail_with(ptzgrab::ErrorKind::source_unreachable);
+    f.get("/stream/snapshot?source=gate&refresh=1");
+    for (const std::string& line : f.log_lines()) CHECK_FALSE(contains(line, "onvif-secret-77"));
 }
