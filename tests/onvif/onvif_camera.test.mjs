@@ -1,8 +1,8 @@
 // Independent cross-check of the loopback ONVIF test camera (scripts/test-servers/onvif_camera.py):
 // the npm `onvif` client (agsh, 0.8.3, a devDependency) connects to it, reads the device information,
 // saves a preset, lists it, moves away, goes back to it and polls GetStatus until IDLE. A second camera
-// started with --digest-only proves the HTTP Digest path. The camera's request log must show the
-// calls authenticated (auth=wsse / auth=digest) and never auth=bad.
+// started with --digest-only proves the HTTP Digest path; a third has no GetServices and a clock an hour
+// ahead. The cameras' request logs must show the calls authenticated (auth=wsse / auth=digest), never auth=bad.
 //
 // usage: node tests/onvif/onvif_camera.test.mjs   (from the source tree; needs node_modules/onvif)
 import { test } from "node:test";
@@ -154,6 +154,21 @@ test("npm onvif answers the Digest challenge of a --digest-only camera", async (
     const lines = fs.readFileSync(camera.log, "utf8").trim().split("\n");
     assert.ok(lines.some((l) => / device GetDeviceInformation auth=none status=401$/.test(l)), lines.join("\n"));
     assert.ok(lines.some((l) => / device GetDeviceInformation auth=digest status=200$/.test(l)), lines.join("\n"));
+  } finally {
+    await stopCamera(camera.child);
+  }
+});
+
+test("npm onvif falls back to GetCapabilities and signs with the device clock of a skewed camera", async () => {
+  const camera = await startCamera(dir, baseImage, ["--no-get-services", "--clock-offset", "3600"]);
+  try {
+    const cam = await connect(camera.port);
+    const status = await waitIdle(cam);
+    near(status.position.x, 0, "pan");
+    const lines = fs.readFileSync(camera.log, "utf8").trim().split("\n");
+    assert.ok(lines.some((l) => / device GetServices auth=wsse status=500$/.test(l)), lines.join("\n"));
+    assert.ok(lines.some((l) => / device GetCapabilities auth=wsse status=200$/.test(l)), lines.join("\n"));
+    assert.ok(!lines.some((l) => /auth=bad/.test(l)), lines.join("\n"));
   } finally {
     await stopCamera(camera.child);
   }
