@@ -8,6 +8,9 @@
 namespace ptzgrab::ptz {
 namespace {
 
+constexpr std::size_t max_subcodes = 4;
+constexpr std::size_t max_code_chars = 60;
+
 std::string local_part(std::string_view qname) {
     auto colon = qname.rfind(':');
     return std::string(colon == std::string_view::npos ? qname : qname.substr(colon + 1));
@@ -68,23 +71,40 @@ std::string one_line(std::string_view text, std::size_t max_chars) {
     return out;
 }
 
-std::optional<SoapFault> read_fault(const XmlDocument& document) {
+bool mask_secret(std::string& text, std::string_view secret) {
+    if (secret.size() < 3) return false;  // a shorter one would be masked all over the text
+    bool found = false;
+    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
+        text.replace(at, secret.size(), "***");
+        found = true;
+    }
+    return found;
+}
+
+std::optional<SoapFault> read_fault(const XmlDocument& document, std::string_view secret) {
     XmlNode fault = fault_element(document);
     if (!fault) return std::nullopt;
     SoapFault out;
     if (XmlNode code = fault.child(ns::soap12, "Code")) {  // SOAP 1.2
         out.code = local_part(code.child(ns::soap12, "Value").text());
-        for (XmlNode sub = code.child(ns::soap12, "Subcode"); sub; sub = sub.child(ns::soap12, "Subcode"))
+        for (XmlNode sub = code.child(ns::soap12, "Subcode"); sub && out.subcodes.size() < max_subcodes;
+             sub = sub.child(ns::soap12, "Subcode"))
             out.subcodes.push_back(local_part(sub.child(ns::soap12, "Value").text()));
         XmlNode reason = fault.child(ns::soap12, "Reason");
-        out.reason = one_line(reason.child(ns::soap12, "Text").text());
-        if (out.reason.empty()) out.reason = one_line(reason.text());
+        out.reason = reason.child(ns::soap12, "Text").text();
+        if (out.reason.empty()) out.reason = reason.text();
     } else {  // SOAP 1.1: unqualified faultcode / faultstring
         out.code = local_part(fault.child(ns::any, "faultcode").text());
-        out.reason = one_line(fault.child(ns::any, "faultstring").text());
+        out.reason = fault.child(ns::any, "faultstring").text();
         if (XmlNode detail = fault.child(ns::any, "detail"); detail && detail.text().size() < 100)
             if (auto sub = local_part(detail.text()); !sub.empty()) out.subcodes.push_back(sub);
     }
+    mask_secret(out.code, secret);
+    for (auto& sub : out.subcodes) mask_secret(sub, secret);
+    mask_secret(out.reason, secret);
+    out.code = one_line(out.code, max_code_chars);
+    for (auto& sub : out.subcodes) sub = one_line(sub, max_code_chars);
+    out.reason = one_line(out.reason);
     return out;
 }
 
@@ -103,10 +123,10 @@ Error classify_fault(const SoapFault& fault, int http_status, std::string_view o
                  {}};
 }
 
-Result<ParsedReply> read_reply(const SoapReply& reply, std::string_view operation) {
+Result<ParsedReply> read_reply(const SoapReply& reply, std::string_view operation, std::string_view secret) {
     auto document = parse_xml(reply.body);
     if (document) {
-        if (auto fault = read_fault(*document)) return std::unexpected(classify_fault(*fault, reply.status, operation));
+        if (auto fault = read_fault(*document, secret)) return std::unexpected(classify_fault(*fault, reply.status, operation));
     }
     if (reply.status == 401)
         return make_error(ErrorKind::not_authorized,

@@ -17,8 +17,9 @@ struct SoapFault {
     std::string reason;                 // env:Reason/env:Text or faultstring, one line
 };
 
-/// The fault in a parsed envelope, if there is one.
-std::optional<SoapFault> read_fault(const XmlDocument& document);
+/// The fault in a parsed envelope, if there is one; `secret` (the password) is masked in its texts
+/// before they are cut to one line, so no part of it survives.
+std::optional<SoapFault> read_fault(const XmlDocument& document, std::string_view secret = {});
 
 /// not_authorized / clock_skew / unsupported / invalid_input / not_found / device_error, with a
 /// message "OPERATION: the camera refused (...): REASON" on one line.
@@ -32,7 +33,10 @@ struct ParsedReply {
 
 /// Faults are read whatever the HTTP status; a 401 without one is not_authorized; anything else
 /// that is not a 2xx SOAP envelope is device_error.
-Result<ParsedReply> read_reply(const SoapReply& reply, std::string_view operation);
+Result<ParsedReply> read_reply(const SoapReply& reply, std::string_view operation, std::string_view secret = {});
+
+/// Every occurrence of `secret` (3 characters or more) in `text` becomes "***"; true if there was one.
+bool mask_secret(std::string& text, std::string_view secret);
 
 /// Whitespace runs become one space, control bytes go, and the text is cut to `max_chars`.
 std::string one_line(std::string_view text, std::size_t max_chars = 300);

@@ -62,7 +62,7 @@ Result<ParsedReply> SoapSession::call(const std::string& url, std::string_view s
                 continue;
             }
         }
-        auto parsed = read_reply(*reply, operation);
+        auto parsed = read_reply(*reply, operation, camera_.password);
         if (parsed) return parsed;
         last = parsed.error();
         bool auth_refused = last.kind == ErrorKind::not_authorized;
@@ -78,13 +78,8 @@ Result<ParsedReply> SoapSession::call(const std::string& url, std::string_view s
 }
 
 Error SoapSession::scrubbed(Error error) const {
-    auto scrub = [&](std::string& text) {
-        if (camera_.password.size() < 3) return;
-        for (auto at = text.find(camera_.password); at != std::string::npos; at = text.find(camera_.password, at))
-            text.replace(at, camera_.password.size(), "***");
-    };
-    scrub(error.message);
-    scrub(error.detail);
+    mask_secret(error.message, camera_.password);
+    mask_secret(error.detail, camera_.password);
     return error;
 }
 
