@@ -112,8 +112,9 @@ ServeRuntime::~ServeRuntime() {
     // 2. Renders running finish; queued ones are dropped, as are renders grab threads post from
     //    now on: the io threads have ended, so no client could receive them.
     p.renders->stop_and_join();
-    // 3. Camera lanes end (a PTZ call within its deadline; a then=snapshot wait is cancelled by the
-X
+    // 3. Camera lanes end (the call running within its deadline, a settle wait within 15 s; the frame
+    //    after it is cancelled by the cache's shutdown), then grab threads; their answers go to the
+    //    stopped render pool or the stopped io_context.
     p.ptz.reset();
     p.adhoc.reset();
     p.cache.reset();

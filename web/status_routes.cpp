@@ -162,7 +162,10 @@ void serve_view(ServerContext& ctx, const Target& target, const Reply& reply) {
     const SourceConfig* selected = pick_source(ctx, target);
     if (!selected) return reply(text_response(http::status::bad_request, "unknown source"));
     ViewPageModel model;
-    for (const SourceConfig& s : ctx.cache.sources()) model.sources.push_back(view_source(s, s.live.mode != LiveMode::off));
+    for (const SourceConfig& s : ctx.cache.sources()) {
+        model.sources.push_back(view_source(s, s.live.mode != LiveMode::off));
+        model.sources.back().ptz = ctx.ptz && ctx.ptz->has(s.name);
+    }
     model.selected = selected->name;
     std::string hls_url = view_source(*selected, false).hls_url;  // the one URL the page loads from elsewhere
     auto res = make_response(http::status::ok, "text/html; charset=utf-8", body_from(render_view_page(model)));
