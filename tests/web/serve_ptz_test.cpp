@@ -80,8 +80,9 @@ void moves_presets_and_home_show_in_the_picture(Served& s) {
     std::string token(s.json_of("POST", "/ptz/presets?source=cam&name=Door%20side").at("token").as_string());
     CHECK_FALSE(token.empty());
     bool listed = false;
-    for (const json::value& p : s.json_of("GET", "/ptz/presets?source=cam").at("presets").as_array())
-        listed |= p.at("token") == token && p.at("name") == "Door side";
+    json::value presets = s.json_of("GET", "/ptz/presets?source=cam");
+    for (const json::value& p : presets.at("presets").as_array())
+        listed |= p.at("token").as_string() == token && p.at("name") == "Door side";
     CHECK(listed);
 
     check_picture_at(s.call("POST", "/ptz/home?source=cam&then=snapshot"), {0, 0, 0});
@@ -141,7 +142,7 @@ TEST_CASE("serve ptz: info, errors as JSON with fitting statuses, ptz in /stream
     CHECK_FALSE(info.at("profile").at("token").as_string().empty());
     auto presets = s.json_of("GET", "/ptz/presets?source=cam").at("presets").as_array();
     REQUIRE(presets.size() == 2);
-    CHECK(presets[0].at("label") == "preset " + std::string(presets[0].at("token").as_string()));
+    CHECK(std::string(presets[0].at("label").as_string()) == "preset " + std::string(presets[0].at("token").as_string()));
 
     auto unknown = s.call("POST", "/ptz/goto?source=cam&preset=nowhere");
     CHECK(unknown.status == 404);
