@@ -191,3 +191,16 @@ TEST_CASE("ptz routes: /stream/info says which sources can be steered") {
     CHECK(sources[1].at("ptz") == false);
     CHECK(body(f.call("GET", "/stream/info")).find("s3cret-pw") == std::string::npos);
 }
+
+TEST_CASE("ptz routes: the view page shows camera controls only for a source that can be steered") {
+    PtzFixture f;
+    std::string cam = body(f.call("GET", "/stream/view?source=cam"));
+    CHECK(cam.find("data-ptz=\"1\"") != std::string::npos);
+    CHECK(cam.find("id=\"ptz-presets\"") != std::string::npos);
+    CHECK(cam.find("id=\"ptz-right\"") != std::string::npos);
+    CHECK(cam.find("s3cret-pw") == std::string::npos);
+    std::string plain = body(f.call("GET", "/stream/view?source=plain"));
+    CHECK(plain.find("data-ptz=\"0\"") != std::string::npos);
+    CHECK(plain.find("id=\"ptz-") == std::string::npos);
+    CHECK(f.connects == 0);  // showing the page does not contact the camera
+}
