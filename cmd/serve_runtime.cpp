@@ -106,15 +106,16 @@ ServeRuntime::ServeRuntime(const ServeOptions& options, std::vector<SourceConfig
 
 ServeRuntime::~ServeRuntime() {
     Parts& p = *parts_;
-    // 1. No new grabs; grabs in flight are cancelled (their ffmpeg killed).
+    // 1. No new grabs or camera exchanges; grabs in flight are cancelled (their ffmpeg killed).
+    p.ptz->shutdown();
     p.cache->shutdown();
     if (p.adhoc) p.adhoc->shutdown();
     // 2. Renders running finish; queued ones are dropped, as are renders grab threads post from
     //    now on: the io threads have ended, so no client could receive them.
     p.renders->stop_and_join();
-    // 3. Camera lanes end (the call running within its deadline, a settle wait within 15 s; the frame
-    //    after it is cancelled by the cache's shutdown), then grab threads; their answers go to the
-    //    stopped render pool or the stopped io_context.
+    // 3. Camera lanes end (the exchange running within its deadline; a settle wait at its next poll,
+    //    the frame after it cancelled), then grab threads; their answers go to the stopped render
+    //    pool or the stopped io_context.
     p.ptz.reset();
     p.adhoc.reset();
     p.cache.reset();
@@ -139,6 +140,7 @@ int ServeRuntime::serve() {
                 open_url(p.options.bind, *port, !p.context->token.empty()).c_str());
     std::fflush(stdout);
     p.server->run(*p.router, [&p] {
+        p.ptz->shutdown();
         p.cache->shutdown();
         if (p.adhoc) p.adhoc->shutdown();
     });

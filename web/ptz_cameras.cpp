@@ -27,6 +27,7 @@ PtzCameras::PtzCameras(const std::vector<SourceConfig>& sources, Connect connect
 }
 
 PtzCameras::~PtzCameras() {
+    shutdown();
     for (auto& [name, camera] : cameras_) camera->lane.join();
 }
 
@@ -42,7 +43,7 @@ void PtzCameras::run(const std::string& source, Task task) {
     auto work = [this, &camera, task] {
         try {
             if (!camera.client) {
-                auto connected = connect_(camera.settings);
+                auto connected = connect_(camera.settings, stop_.get_token());
                 if (!connected) {
                     task(std::unexpected(connected.error()));  // reported; the next task tries again
                     return;

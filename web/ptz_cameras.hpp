@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,9 @@ namespace ptzgrab::web {
 
 class PtzCameras {
 public:
-    using Connect = std::function<Result<std::unique_ptr<ptz::PtzClient>>(const OnvifSettings&)>;
+    /// `stop` is requested at shutdown: the client's exchanges from then on must fail at once (the
+    /// default connect's transport refuses them), so a settle wait does not hold the server up.
+    using Connect = std::function<Result<std::unique_ptr<ptz::PtzClient>>(const OnvifSettings&, std::stop_token stop)>;
     /// Runs on the camera's lane with its client, or why there is none (the connect failed, or
     /// `cancelled` at shutdown, then on the caller's thread). Returns the error of its own calls, if
     /// any: not_authorized, clock_skew, timeout or source_unreachable drop the client, so the next
@@ -27,7 +30,7 @@ public:
     /// One controller per source with `onvif` settings. `connect` is the seam tests replace; the
     /// default is ptz::PtzClient::connect over ptz::make_http_transport().
     explicit PtzCameras(const std::vector<SourceConfig>& sources, Connect connect = default_connect());
-    /// Joins every lane (the task running ends within its call deadlines), then frees the clients.
+    /// shutdown(), then joins every lane (the exchange running ends within its deadline), then frees the clients.
     ~PtzCameras();
     PtzCameras(const PtzCameras&) = delete;
     PtzCameras& operator=(const PtzCameras&) = delete;
@@ -38,13 +41,18 @@ public:
     /// A source that is not steerable, or a controller shutting down, runs it at once with an error.
     void run(const std::string& source, Task task);
 
-    /// ptz::PtzClient::connect with the HTTP transport and the server's deadlines.
+    /// Any thread, never blocks: camera exchanges from now on fail `cancelled` (answered 503).
+    void shutdown() { stop_.request_stop(); }
+
+    /// ptz::PtzClient::connect with the HTTP transport (refusing exchanges once `stop` is requested)
+    /// and the server's deadlines.
     static Connect default_connect();
 
 private:
     struct Camera;
     std::map<std::string, std::unique_ptr<Camera>> cameras_;  // fixed after construction
     Connect connect_;
+    std::stop_source stop_;
 };
 
 }  // namespace ptzgrab::web

@@ -29,7 +29,7 @@ ptzgrab::SourceConfig steerable(const std::string& name, const std::string& pass
 struct PtzFixture {
     std::atomic<int> connects{0};
     RouterFixture router{{steerable("cam"), RouterFixture::source("plain")}, "tok"};
-    ptzgrab::web::PtzCameras cameras{router.cache.sources(), [this](const ptzgrab::OnvifSettings& camera)
+    ptzgrab::web::PtzCameras cameras{router.cache.sources(), [this](const ptzgrab::OnvifSettings& camera, std::stop_token)
                                          -> ptzgrab::Result<std::unique_ptr<ptzgrab::ptz::PtzClient>> {
                                          ++connects;
                                          return ptzgrab::make_error(ptzgrab::ErrorKind::source_unreachable,

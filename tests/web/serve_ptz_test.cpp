@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <boost/json.hpp>
+#include <csignal>
+#include <thread>
 
 #include "http_client.hpp"
 #include "serve_process.hpp"
@@ -178,4 +180,21 @@ TEST_CASE("serve ptz: a camera that went away is answered 502 or 504 as JSON, no
     auto gone = s.call("GET", "/ptz/status?source=cam");
     CHECK((gone.status == 502 || gone.status == 504));
     CHECK(json::parse(gone.body).at("reason").as_string().size() > 0);
+}
+
+TEST_CASE("serve ptz: SIGTERM during a long move-then-snapshot ends the server at once, the request answered 503") {
+    Served s("off", {.speed = 0.02});  // pan 0 -> 1 takes 50 s; the settle wait would last its whole 15 s
+    HttpReply moving;
+    std::thread request([&] {
+        moving = http_call(s.serve.port(), "POST", "/ptz/move?source=cam&mode=absolute&pan=1&then=snapshot", {}, 30s);
+    });
+    std::this_thread::sleep_for(1500ms);
+    auto asked = std::chrono::steady_clock::now();
+    REQUIRE(s.serve.signal(SIGTERM));
+    int code = s.serve.wait_exit(10s);
+    auto took = std::chrono::steady_clock::now() - asked;
+    request.join();
+    CHECK(code == 0);
+    CHECK(took < 4s);  // the exchange in flight (a loopback GetStatus) and one poll interval at most
+    CHECK((moving.status == 503 || moving.status == 0));  // answered "stopping", or the connection closed
 }
