@@ -1,4 +1,4 @@
-// The behaviour of /stream/view: the live HLS player and the refreshing snapshot.
+// The behaviour of /stream/view: the live HLS player, the refreshing snapshot and the camera controls.
 // The page's data comes from data- attributes of #view (HTML-escaped by the server).
 // A ?token= on the page's own URL is passed on to every request this script makes
 // to ptzgrab, and never to another origin.
@@ -298,6 +298,223 @@
     refreshSnapshot();
   }
 
+  // ---- camera controls (a steerable source: data-ptz="1") ----
+  // Every call is a same-origin POST (the browser's Origin then matches the server) with the token
+  // in the Authorization header. A held button re-sends a ContinuousMove whose 1 s Timeout is the
+  // dead-man stop: a lost release (a closed tab, a dropped network) stops the camera within 1 s.
+  var ptz = {
+    holdResendMs: 500,
+    holdDurationS: 1,
+    holdTimer: 0,
+    holding: null,        // the button held down, or null
+  };
+
+  function ptzUrl(path, params) {
+    var query = new URLSearchParams(params || {});
+    query.set("source", source);
+    return "/ptz/" + path + "?" + query.toString();
+  }
+
+  function ptzError(text) {
+    var el = $("ptz-error");
+    if (!el) return;
+    el.textContent = text;
+    el.hidden = !text;
+  }
+
+  async function ptzFailure(res) {
+    var text = await res.text();
+    try {
+      var body = JSON.parse(text);
+      return "HTTP " + res.status + " " + body.error + ": " + body.reason;
+    } catch (e) {
+      return "HTTP " + res.status + ": " + text.trim().split("\n")[0];
+    }
+  }
+
+  /// POST (or GET) to /ptz/...; resolves with the response when it is 2xx, else shows why and resolves null.
+  async function ptzCall(method, path, params) {
+    var url = ptzUrl(path, params);
+    try {
+      var res = await fetch(url, { method: method, cache: "no-store", headers: authHeaders(url) });
+      if (!res.ok) {
+        ptzError(await ptzFailure(res));
+        setBadge($("ptz-state"), "error", "bad");
+        return null;
+      }
+      ptzError("");
+      return res;
+    } catch (e) {
+      ptzError("The server cannot be reached.");
+      setBadge($("ptz-state"), "offline", "bad");
+      return null;
+    }
+  }
+
+  function ptzSpeed() {
+    var v = parseFloat(($("ptz-speed") || {}).value);
+    return isNaN(v) ? 0.5 : Math.min(1, Math.max(0.1, v));
+  }
+
+  function showPosition(status) {
+    var p = status.position || {};
+    var el = $("ptz-position");
+    function fmt(v) { return typeof v === "number" ? v.toFixed(2) : "\u2013"; }
+    el.textContent = "pan " + fmt(p.pan) + ", tilt " + fmt(p.tilt) + ", zoom " + fmt(p.zoom);
+    el.dataset.pan = p.pan; el.dataset.tilt = p.tilt; el.dataset.zoom = p.zoom;
+    var moving = status.move_status && (status.move_status.pan_tilt === "moving" || status.move_status.zoom === "moving");
+    setBadge($("ptz-state"), moving ? "moving" : "idle", moving ? "info" : "good");
+  }
+
+  async function refreshPosition() {
+    var res = await ptzCall("GET", "status");
+    if (res) showPosition(await res.json());
+  }
+
+  /// A move, goto or home answered with the frame after the camera settled: shown as the snapshot.
+  async function showSettledFrame(res) {
+    if (!res) return;
+    if ((res.headers.get("Content-Type") || "").indexOf("image/") === 0) {
+      showHeaders(res.headers);
+      showImage(await res.blob());
+      setBadge($("snapshot-state"), res.headers.get("X-PTZ-Settled") === "true" ? "after move" : "moving", "");
+    }
+    refreshPosition();
+  }
+
+  async function ptzMoveAndShow(path, params) {
+    setBadge($("ptz-state"), "moving", "info");
+    var all = Object.assign({ then: "snapshot" }, params || {});
+    await showSettledFrame(await ptzCall("POST", path, all));
+  }
+
+  function holdParams(button) {
+    var speed = ptzSpeed(), params = { mode: "continuous", duration: String(ptz.holdDurationS) };
+    ["pan", "tilt", "zoom"].forEach(function (axis) {
+      var d = parseFloat(button.dataset[axis]);
+      if (!isNaN(d) && d !== 0) params[axis] = String(d * speed);
+    });
+    return params;
+  }
+
+  function startHold(button) {
+    if (ptz.holding) return;
+    ptz.holding = button;
+    button.classList.add("held");
+    setBadge($("ptz-state"), "moving", "info");
+    var send = function () { ptzCall("POST", "move", holdParams(button)); };
+    send();
+    ptz.holdTimer = setInterval(send, ptz.holdResendMs);
+  }
+
+  function endHold() {
+    if (!ptz.holding) return;
+    ptz.holding.classList.remove("held");
+    ptz.holding = null;
+    clearInterval(ptz.holdTimer);
+    ptzCall("POST", "stop").then(function () { setTimeout(refreshPosition, 300); });
+  }
+
+  function renderPresets(list) {
+    var ul = $("ptz-presets");
+    ul.textContent = "";
+    if (!list.length) {
+      var empty = document.createElement("li");
+      empty.className = "caption";
+      empty.textContent = "No presets yet.";
+      ul.appendChild(empty);
+    }
+    list.forEach(function (preset) {
+      var li = document.createElement("li");
+      li.dataset.token = preset.token;
+      var go = document.createElement("button");
+      go.type = "button";
+      go.className = "ptz-goto";
+      go.textContent = preset.label;
+      go.title = "Go to " + preset.label;
+      go.addEventListener("click", function () { ptzMoveAndShow("goto", { preset: preset.token }); });
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "ptz-remove";
+      remove.textContent = "\u00d7";
+      remove.title = "Remove " + preset.label;
+      remove.setAttribute("aria-label", "Remove " + preset.label);
+      remove.addEventListener("click", async function () {
+        if (!window.confirm("Remove the preset " + preset.label + "?")) return;
+        if (await ptzCall("POST", "presets/remove", { preset: preset.token })) loadPresets();
+      });
+      li.appendChild(go);
+      li.appendChild(remove);
+      ul.appendChild(li);
+    });
+  }
+
+  async function loadPresets() {
+    var res = await ptzCall("GET", "presets");
+    if (res) renderPresets((await res.json()).presets || []);
+  }
+
+  async function savePreset() {
+    var name = window.prompt("Name of the new preset:");
+    if (name === null) return;
+    name = name.trim();
+    if (!name) return ptzError("A preset needs a name.");
+    if (await ptzCall("POST", "presets", { name: name })) loadPresets();
+  }
+
+  /// The point of the snapshot clicked, in [-1, 1] from its center (x right, y down), allowing for
+  /// the letterbox of object-fit: contain; null outside the picture.
+  function pictureOffset(img, event) {
+    var box = img.getBoundingClientRect();
+    if (!img.naturalWidth || !img.naturalHeight || !box.width || !box.height) return null;
+    var scale = Math.min(box.width / img.naturalWidth, box.height / img.naturalHeight);
+    var w = img.naturalWidth * scale, h = img.naturalHeight * scale;
+    var x = (event.clientX - box.left - (box.width - w) / 2) / w * 2 - 1;
+    var y = (event.clientY - box.top - (box.height - h) / 2) / h * 2 - 1;
+    if (x < -1 || x > 1 || y < -1 || y > 1) return null;
+    return { x: x, y: y };
+  }
+
+  function startPtz() {
+    if (view.dataset.ptz !== "1" || !$("ptz-presets")) return;
+    document.querySelectorAll(".ptz-hold").forEach(function (button) {
+      button.addEventListener("pointerdown", function (event) {
+        event.preventDefault();
+        if (button.setPointerCapture && event.pointerId !== undefined) {
+          try { button.setPointerCapture(event.pointerId); } catch (e) { /* a synthetic pointer */ }
+        }
+        startHold(button);
+      });
+      ["pointerup", "pointercancel", "pointerleave", "lostpointercapture"].forEach(function (type) {
+        button.addEventListener(type, endHold);
+      });
+      button.addEventListener("keydown", function (event) {
+        if ((event.key === " " || event.key === "Enter") && !event.repeat) startHold(button);
+      });
+      button.addEventListener("keyup", function (event) {
+        if (event.key === " " || event.key === "Enter") endHold();
+      });
+    });
+    window.addEventListener("blur", endHold);
+    document.addEventListener("visibilitychange", function () { if (document.hidden) endHold(); });
+    $("ptz-home").addEventListener("click", function () { ptzMoveAndShow("home"); });
+    $("ptz-set-home").addEventListener("click", async function () {
+      if (await ptzCall("POST", "home/set")) setBadge($("ptz-state"), "home set", "good");
+    });
+    $("ptz-save").addEventListener("click", savePreset);
+    if (snap.img) {
+      snap.img.classList.add("ptz-clickable");
+      snap.img.title = "Click to center the camera here";
+      snap.img.addEventListener("click", function (event) {
+        var at = pictureOffset(snap.img, event);
+        if (at) ptzMoveAndShow("move", { mode: "center", x: at.x.toFixed(4), y: at.y.toFixed(4) });
+      });
+    }
+    loadPresets();
+    refreshPosition();
+  }
+
   startLive();
   startSnapshots();
+  startPtz();
 })();

@@ -7,6 +7,7 @@
 #include "core/latest_frame_store.hpp"
 #include "exit_codes.hpp"
 #include "web/adhoc_grabs.hpp"
+#include "web/ptz_cameras.hpp"
 #include "web/render_pool.hpp"
 #include "web/router.hpp"
 #include "web/server.hpp"
@@ -67,6 +68,7 @@ struct ServeRuntime::Parts {
     std::unique_ptr<web::RenderPool> renders;
     std::unique_ptr<FrameCache> cache;
     std::unique_ptr<web::AdhocGrabs> adhoc;
+    std::unique_ptr<web::PtzCameras> ptz;  // its lanes read the cache and answer into the io_context
     std::unique_ptr<web::ServerContext> context;
     std::unique_ptr<web::Router> router;
 
@@ -84,9 +86,11 @@ struct ServeRuntime::Parts {
         // Without a usable ffmpeg every source stays one-shot: its grabs report what is missing.
         if (grabber.ffmpeg().usable) cache->enable_live(grabber.ffmpeg().path);
         if (o.allow_any_url) adhoc = std::make_unique<web::AdhocGrabs>(grab);
+        ptz = std::make_unique<web::PtzCameras>(cache->sources());
         // Built in place: the context holds a mutex (the card cache) and cannot be moved.
         context.reset(new web::ServerContext{.cache = *cache, .metrics = metrics, .adhoc = adhoc.get(),
                                              .ffmpeg = grabber.ffmpeg()});
+        context->ptz = ptz.get();
         context->frames_directory = [this] { return store.directory(); };
         context->offload = [this](web::RenderAnswer render, web::SendAnswer send) {
             renders->offload(std::move(render), std::move(send));
@@ -102,13 +106,17 @@ ServeRuntime::ServeRuntime(const ServeOptions& options, std::vector<SourceConfig
 
 ServeRuntime::~ServeRuntime() {
     Parts& p = *parts_;
-    // 1. No new grabs; grabs in flight are cancelled (their ffmpeg killed).
+    // 1. No new grabs or camera exchanges; grabs in flight are cancelled (their ffmpeg killed).
+    p.ptz->shutdown();
     p.cache->shutdown();
     if (p.adhoc) p.adhoc->shutdown();
     // 2. Renders running finish; queued ones are dropped, as are renders grab threads post from
     //    now on: the io threads have ended, so no client could receive them.
     p.renders->stop_and_join();
-    // 3. Grab threads end; their answers go to the stopped render pool or the stopped io_context.
+    // 3. Camera lanes end (the exchange running within its deadline; a settle wait at its next poll,
+    //    the frame after it cancelled), then grab threads; their answers go to the stopped render
+    //    pool or the stopped io_context.
+    p.ptz.reset();
     p.adhoc.reset();
     p.cache.reset();
     // 4. Nothing runs now. Dropped renders hold connections, which belong to the io_context:
@@ -132,6 +140,7 @@ int ServeRuntime::serve() {
                 open_url(p.options.bind, *port, !p.context->token.empty()).c_str());
     std::fflush(stdout);
     p.server->run(*p.router, [&p] {
+        p.ptz->shutdown();
         p.cache->shutdown();
         if (p.adhoc) p.adhoc->shutdown();
     });

@@ -22,7 +22,7 @@ struct Route {
     void (*serve)(ServerContext&, const Target&, const Reply&);
 };
 
-const std::array<Route, 7> exact_routes{{
+const std::array<Route, 17> exact_routes{{
     {"/stream/snapshot", Methods::read, serve_snapshot},
     {"/stream/mjpeg", Methods::read, serve_mjpeg},
     {"/stream/view", Methods::read, serve_view},
@@ -30,16 +30,47 @@ const std::array<Route, 7> exact_routes{{
     {"/stream/cache/clear", Methods::post, serve_cache_clear},
     {"/stream/info", Methods::read, [](ServerContext& c, const Target&, const Reply& r) { serve_info(c, r); }},
     {"/metrics", Methods::read, [](ServerContext& c, const Target&, const Reply& r) { serve_metrics(c, r); }},
+    {"/ptz/info", Methods::read, serve_ptz_info},
+    {"/ptz/status", Methods::read, serve_ptz_status},
+    {"/ptz/presets", Methods::read, serve_ptz_presets},
+    {"/ptz/presets", Methods::post, serve_ptz_set_preset},  // one path, two methods: list, or save one
+    {"/ptz/presets/remove", Methods::post, serve_ptz_remove_preset},
+    {"/ptz/move", Methods::post, serve_ptz_move},
+    {"/ptz/stop", Methods::post, serve_ptz_stop},
+    {"/ptz/goto", Methods::post, serve_ptz_goto},
+    {"/ptz/home", Methods::post, serve_ptz_home},
+    {"/ptz/home/set", Methods::post, serve_ptz_set_home},
 }};
 
 bool allowed(Methods methods, verb method) {
     return methods == Methods::post ? method == verb::post : method == verb::get || method == verb::head;
 }
 
+std::string_view allow_text(Methods methods) { return methods == Methods::post ? "POST" : "GET, HEAD"; }
+
 Response method_not_allowed(Methods methods) {
     auto res = text_response(http::status::method_not_allowed, "method not allowed");
-    res.set(http::field::allow, methods == Methods::post ? "POST" : "GET, HEAD");
+    res.set(http::field::allow, allow_text(methods));
     return res;
+}
+
+// The routes of `path` (a path may answer reads and POSTs with two routes): the one for `method`,
+// else a 405 naming every method the path takes; false when no route has this path.
+bool serve_route(ServerContext& ctx, const std::string& path, verb method, const Target& target, const Reply& reply) {
+    std::string allow;
+    for (const Route& route : exact_routes) {
+        if (path != route.path) continue;
+        if (allowed(route.methods, method)) {
+            route.serve(ctx, target, reply);
+            return true;
+        }
+        allow += (allow.empty() ? "" : ", ") + std::string(allow_text(route.methods));
+    }
+    if (allow.empty()) return false;
+    auto res = text_response(http::status::method_not_allowed, "method not allowed");
+    res.set(http::field::allow, allow);
+    reply(std::move(res));
+    return true;
 }
 
 // From memory, never the disk (see static_files.hpp); 304 when the browser holds the same bytes.
@@ -145,11 +176,7 @@ void Router::dispatch(const Request& request, const Reply& reply) const {
     }
     if (auto refusal = check_same_site_adhoc(request, path == "/stream/snapshot" && target->find("url")))
         return reply(text_response(refusal->status, refusal->reason));
-    for (const Route& route : exact_routes) {
-        if (path != route.path) continue;
-        if (!allowed(route.methods, method)) return reply(method_not_allowed(route.methods));
-        return route.serve(context_, *target, reply);
-    }
+    if (serve_route(context_, path, method, *target, reply)) return;
     bool is_latest = path == "/latest.jpg" || latest_name(path).has_value();
     bool is_root = path == "/";
     if ((is_latest || is_root) && !allowed(Methods::read, method))

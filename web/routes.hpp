@@ -23,6 +23,18 @@ void serve_info(ServerContext& ctx, const Reply& reply);
 void serve_metrics(ServerContext& ctx, const Reply& reply);
 void serve_view(ServerContext& ctx, const Target& target, const Reply& reply);
 
+// ptz_routes.cpp: steering a source's camera (ServerContext::ptz); JSON, or a JPEG with then=snapshot.
+void serve_ptz_info(ServerContext& ctx, const Target& target, const Reply& reply);
+void serve_ptz_status(ServerContext& ctx, const Target& target, const Reply& reply);
+void serve_ptz_presets(ServerContext& ctx, const Target& target, const Reply& reply);
+void serve_ptz_set_preset(ServerContext& ctx, const Target& target, const Reply& reply);
+void serve_ptz_remove_preset(ServerContext& ctx, const Target& target, const Reply& reply);
+void serve_ptz_move(ServerContext& ctx, const Target& target, const Reply& reply);
+void serve_ptz_stop(ServerContext& ctx, const Target& target, const Reply& reply);
+void serve_ptz_goto(ServerContext& ctx, const Target& target, const Reply& reply);
+void serve_ptz_home(ServerContext& ctx, const Target& target, const Reply& reply);
+void serve_ptz_set_home(ServerContext& ctx, const Target& target, const Reply& reply);
+
 /// The source a request names, or the first; nullptr when unknown.
 const SourceConfig* pick_source(const ServerContext& ctx, const Target& target);
 

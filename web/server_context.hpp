@@ -19,6 +19,8 @@
 
 namespace ptzgrab::web {
 
+class PtzCameras;  // ptz_cameras.hpp
+
 struct ServerContext {
     FrameCache& cache;
     Metrics& metrics;
@@ -38,6 +40,7 @@ struct ServerContext {
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     CardCache cards{};  // diagnostic cards, drawn through `offload`
     Viewers viewers{};  // /stream/mjpeg's caps: serve --max-viewers-per-source, --max-viewers
+    PtzCameras* ptz = nullptr;  // null: no source can be steered (/ptz/ answers 409)
 };
 
 }  // namespace ptzgrab::web

@@ -4,6 +4,7 @@
 
 #include "core/url.hpp"
 #include "page_policy.hpp"
+#include "ptz_cameras.hpp"
 #include "responses.hpp"
 #include "routes.hpp"
 #include "view_page.hpp"
@@ -56,7 +57,7 @@ json::object live_options_json(const LiveOptions& live) {
                         {"decode", to_string(live.decode)}, {"fps", live.fps}};
 }
 
-json::object source_json(const SourceConfig& s, const std::optional<LiveStatus>& status) {
+json::object source_json(const SourceConfig& s, const std::optional<LiveStatus>& status, bool ptz) {
     return json::object{
         {"name", s.name},
         {"url", mask_credentials(s.grab.url)},
@@ -70,6 +71,7 @@ json::object source_json(const SourceConfig& s, const std::optional<LiveStatus>&
         {"quality", s.render.quality},
         {"live_options", live_options_json(s.live)},
         {"live", live_json(status, s.grab.url)},
+        {"ptz", ptz},  // the page shows camera controls (/ptz/...)
     };
 }
 
@@ -131,7 +133,7 @@ void serve_info(ServerContext& ctx, const Reply& reply) {
     json::array sources;
     std::map<std::string, std::optional<LiveStatus>> live;
     for (CacheStats& s : ctx.cache.stats()) live[s.name] = std::move(s.live);
-    for (const SourceConfig& s : ctx.cache.sources()) sources.push_back(source_json(s, live[s.name]));
+    for (const SourceConfig& s : ctx.cache.sources()) sources.push_back(source_json(s, live[s.name], ctx.ptz && ctx.ptz->has(s.name)));
     std::filesystem::path in_use = ctx.frames_directory ? ctx.frames_directory() : std::filesystem::path{};
     json::object info{
         {"ptzgrab_version", PTZGRAB_VERSION},
@@ -160,7 +162,10 @@ void serve_view(ServerContext& ctx, const Target& target, const Reply& reply) {
     const SourceConfig* selected = pick_source(ctx, target);
     if (!selected) return reply(text_response(http::status::bad_request, "unknown source"));
     ViewPageModel model;
-    for (const SourceConfig& s : ctx.cache.sources()) model.sources.push_back(view_source(s, s.live.mode != LiveMode::off));
+    for (const SourceConfig& s : ctx.cache.sources()) {
+        model.sources.push_back(view_source(s, s.live.mode != LiveMode::off));
+        model.sources.back().ptz = ctx.ptz && ctx.ptz->has(s.name);
+    }
     model.selected = selected->name;
     std::string hls_url = view_source(*selected, false).hls_url;  // the one URL the page loads from elsewhere
     auto res = make_response(http::status::ok, "text/html; charset=utf-8", body_from(render_view_page(model)));

@@ -144,6 +144,45 @@ std::string render_snapshot_panel(const ViewSource& source) {
     return html;
 }
 
+/// Camera controls: the pad and zoom (hold to move: a ContinuousMove re-sent while held, with a
+/// 1 s Timeout as the dead-man stop; release stops), speed, presets, home; a click on the snapshot
+/// centers there. view.js drives them through /ptz/.
+std::string render_ptz_panel(const ViewSource& source) {
+    if (!source.ptz) return {};
+    auto hold = [](std::string_view id, std::string_view label, std::string_view axes, std::string_view text) {
+        return "<button type=\"button\" id=\"" + std::string(id) + "\" class=\"ptz-hold\" " + std::string(axes) +
+               " aria-label=\"" + std::string(label) + "\" title=\"" + std::string(label) + " (hold)\">" +
+               std::string(text) + "</button>";
+    };
+    std::string html =
+        "<section class=\"panel ptz\" aria-labelledby=\"ptz-title\">\n"
+        "<h2 id=\"ptz-title\">Camera <span id=\"ptz-state\" class=\"badge\"></span></h2>\n"
+        "<div class=\"ptz-controls\"><div class=\"ptz-pad\" role=\"group\" aria-label=\"Pan and tilt\">";
+    html += hold("ptz-up-left", "Up left", "data-pan=\"-1\" data-tilt=\"1\"", "&#8598;");
+    html += hold("ptz-up", "Up", "data-pan=\"0\" data-tilt=\"1\"", "&#9650;");
+    html += hold("ptz-up-right", "Up right", "data-pan=\"1\" data-tilt=\"1\"", "&#8599;");
+    html += hold("ptz-left", "Left", "data-pan=\"-1\" data-tilt=\"0\"", "&#9664;");
+    html += "<button type=\"button\" id=\"ptz-home\" title=\"Go to the home position\">Home</button>";
+    html += hold("ptz-right", "Right", "data-pan=\"1\" data-tilt=\"0\"", "&#9654;");
+    html += hold("ptz-down-left", "Down left", "data-pan=\"-1\" data-tilt=\"-1\"", "&#8601;");
+    html += hold("ptz-down", "Down", "data-pan=\"0\" data-tilt=\"-1\"", "&#9660;");
+    html += hold("ptz-down-right", "Down right", "data-pan=\"1\" data-tilt=\"-1\"", "&#8600;");
+    html += "</div>\n<div class=\"ptz-zoom\" role=\"group\" aria-label=\"Zoom\">";
+    html += hold("ptz-zoom-in", "Zoom in", "data-zoom=\"1\"", "+");
+    html += hold("ptz-zoom-out", "Zoom out", "data-zoom=\"-1\"", "&minus;");
+    html += "</div></div>\n"
+            "<label class=\"ptz-speed\">Speed <input type=\"range\" id=\"ptz-speed\" min=\"0.1\" max=\"1\" "
+            "step=\"0.1\" value=\"0.5\"></label>\n"
+            "<p class=\"caption\">Hold a button to move; click the snapshot to center the camera there.</p>\n"
+            "<dl class=\"facts\"><div><dt>Position</dt><dd id=\"ptz-position\">&ndash;</dd></div></dl>\n"
+            "<h3>Presets</h3>\n<ul id=\"ptz-presets\" class=\"ptz-presets\"></ul>\n"
+            "<div class=\"ptz-actions\"><button type=\"button\" id=\"ptz-save\">Save position&hellip;</button>"
+            "<button type=\"button\" id=\"ptz-set-home\" title=\"Make this position the home position\">Set home</button></div>\n"
+            "<p id=\"ptz-error\" class=\"error\" role=\"status\" hidden></p>\n"
+            "</section>\n";
+    return html;
+}
+
 std::string render_body(const ViewPageModel& model, const ViewSource& source) {
     ViewSource live = without_unsafe_hls(source);
     std::string html = "<body>\n<header class=\"top\"><h1><a href=\"/stream/view\">ptzgrab</a></h1>";
@@ -151,9 +190,10 @@ std::string render_body(const ViewPageModel& model, const ViewSource& source) {
     html += render_picker(model, source);
     html += "<main id=\"view\" data-source=\"" + html_escape(source.name) + "\" data-hls-url=\"" +
             html_escape(live.hls_url) + "\" data-mjpeg-url=\"" + html_escape(mjpeg_url(live)) + "\" data-refresh-ms=\"" +
-            std::to_string(snapshot_refresh_interval.count()) + "\">\n";
+            std::to_string(snapshot_refresh_interval.count()) + "\" data-ptz=\"" + (source.ptz ? "1" : "0") + "\">\n";
     html += render_live_panel(live);
     html += render_snapshot_panel(source);
+    html += render_ptz_panel(source);
     html += "</main>\n<footer><p>Source URL: <code id=\"source-url\">" + html_escape(source.masked_url) +
             "</code></p></footer>\n</body>\n</html>\n";
     return html;

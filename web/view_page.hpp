@@ -1,6 +1,6 @@
 #pragma once
 // The HTML page of GET /stream/view: a live panel (HLS player, or the server's MJPEG restream of a
-// live source) and the refreshing snapshot of one source.
+// live source), the refreshing snapshot of one source, and camera controls for a steerable one.
 #include <string>
 #include <vector>
 
@@ -12,6 +12,7 @@ struct ViewSource {
     std::string hls_url;     // played by the browser as given, if is_bare_url (else dropped); empty: no live player
     std::string hls_note;    // shown when hls_url is empty (why, or what to configure)
     bool live = false;       // a live source: without hls_url, the live panel shows /stream/mjpeg
+    bool ptz = false;        // a steerable source: the page shows the camera controls (/ptz/...)
 };
 
 struct ViewPageModel {

@@ -1,0 +1,58 @@
+#pragma once
+// The steerable sources of `serve`: one lane (thread) per camera, because PTZ calls are blocking SOAP
+// exchanges that must never run on an io thread, and one client per camera, connected on first use.
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/frame_cache.hpp"
+#include "core/source_lane.hpp"
+#include "ptz/ptz_client.hpp"
+
+namespace ptzgrab::web {
+
+class PtzCameras {
+public:
+    /// `stop` is requested at shutdown: the client's exchanges from then on must fail at once (the
+    /// default connect's transport refuses them), so a settle wait does not hold the server up.
+    using Connect = std::function<Result<std::unique_ptr<ptz::PtzClient>>(const OnvifSettings&, std::stop_token stop)>;
+    /// Runs on the camera's lane with its client, or why there is none (the connect failed, or
+    /// `cancelled` at shutdown, then on the caller's thread). Returns the error of its own calls, if
+    /// any: not_authorized, clock_skew, timeout or source_unreachable drop the client, so the next
+    /// task reconnects (and re-reads the camera's clock).
+    using Task = std::function<std::optional<Error>(Result<ptz::PtzClient*>)>;
+
+    /// One controller per source with `onvif` settings. `connect` is the seam tests replace; the
+    /// default is ptz::PtzClient::connect over ptz::make_http_transport().
+    explicit PtzCameras(const std::vector<SourceConfig>& sources, Connect connect = default_connect());
+    /// shutdown(), then joins every lane (the exchange running ends within its deadline), then frees the clients.
+    ~PtzCameras();
+    PtzCameras(const PtzCameras&) = delete;
+    PtzCameras& operator=(const PtzCameras&) = delete;
+
+    /// Whether `source` can be steered (it has onvif settings). Any thread.
+    bool has(const std::string& source) const;
+    /// Any thread: queues `task` on the source's lane (tasks of one camera run one at a time).
+    /// A source that is not steerable, or a controller shutting down, runs it at once with an error.
+    void run(const std::string& source, Task task);
+
+    /// Any thread, never blocks: camera exchanges from now on fail `cancelled` (answered 503).
+    void shutdown() { stop_.request_stop(); }
+
+    /// ptz::PtzClient::connect with the HTTP transport (refusing exchanges once `stop` is requested)
+    /// and the server's deadlines.
+    static Connect default_connect();
+
+private:
+    struct Camera;
+    std::map<std::string, std::unique_ptr<Camera>> cameras_;  // fixed after construction
+    Connect connect_;
+    std::stop_source stop_;
+};
+
+}  // namespace ptzgrab::web

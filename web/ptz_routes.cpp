@@ -1,0 +1,246 @@
+// /ptz/...: steering a source's camera. Each call runs on the camera's lane (PtzCameras), never on
+// an io thread; the answer is sent from there. Moves, presets and home are POSTs (see router.cpp).
+#include <boost/json.hpp>
+#include <thread>
+
+#include "core/url.hpp"
+#include "ptz_cameras.hpp"
+#include "ptz_params.hpp"
+#include "responses.hpp"
+#include "routes.hpp"
+
+namespace ptzgrab::web {
+namespace {
+
+namespace json = boost::json;
+using Client = ptz::PtzClient;
+using std::chrono::milliseconds;
+
+/// How much later than the camera took it a live source's frame may arrive (see settled_snapshot).
+constexpr milliseconds live_delivery_allowance{500};
+
+// What a task answers with, and the error of its own calls (PtzCameras drops the client on some).
+struct Outcome {
+    Response response;
+    std::optional<Error> failed;
+};
+
+// One line, masked against the camera's URL (its password too), cut to a readable length.
+std::string reason_of(const Error& error, const OnvifSettings* camera) {
+    Error shown = masked_error(error, camera ? std::string_view(camera->device_url) : std::string_view{});
+    std::string text = shown.message;
+    if (!shown.detail.empty()) text += " (" + shown.detail + ")";
+    if (camera && camera->password.size() > 2)
+        for (size_t at; (at = text.find(camera->password)) != std::string::npos;) text.replace(at, camera->password.size(), "***");
+    for (char& c : text)
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    return text.substr(0, 300);
+}
+
+Response error_response(const Error& error, const OnvifSettings* camera = nullptr) {
+    return json_response(status_for(error), json::object{{"error", to_string(error.kind)}, {"reason", reason_of(error, camera)}});
+}
+
+Outcome failure(const Error& error, const OnvifSettings* camera) { return {error_response(error, camera), error}; }
+
+json::value axes_json(const ptz::Axes& axes) {
+    auto axis = [](const std::optional<double>& v) { return v ? json::value(*v) : json::value(nullptr); };
+    return json::object{{"pan", axis(axes.pan)}, {"tilt", axis(axes.tilt)}, {"zoom", axis(axes.zoom)}};
+}
+
+json::value range_json(const std::optional<ptz::Range>& range) {
+    return range ? json::value(json::array{range->min, range->max}) : json::value(nullptr);
+}
+
+json::object info_json(const ptz::PtzInfo& i) {
+    return json::object{
+        {"manufacturer", i.manufacturer}, {"model", i.model}, {"firmware", i.firmware}, {"serial", i.serial},
+        {"profile", {{"token", i.profile_token}, {"name", i.profile_name}}},
+        {"ptz_service", mask_credentials(i.ptz_service_url)},
+        {"clock_offset_s", i.clock_offset.count()},
+        {"capabilities", {{"continuous", i.continuous}, {"relative", i.relative}, {"absolute", i.absolute},
+                          {"relative_fov", i.relative_fov}, {"home", i.home}, {"presets", i.presets},
+                          {"max_presets", i.max_presets}}},
+        {"ranges", {{"pan", range_json(i.pan_range)}, {"tilt", range_json(i.tilt_range)},
+                    {"zoom", range_json(i.zoom_range)}, {"speed", range_json(i.speed_range)}}},
+    };
+}
+
+json::object status_json(const ptz::PtzStatus& s) {
+    return json::object{{"position", axes_json(s.position)},
+                        {"move_status", {{"pan_tilt", to_string(s.pan_tilt)}, {"zoom", to_string(s.zoom)}}},
+                        {"error", s.error}};
+}
+
+json::array presets_json(const std::vector<ptz::Preset>& presets) {
+    json::array list;
+    for (const ptz::Preset& p : presets)
+        list.push_back(json::object{{"token", p.token}, {"name", p.name}, {"label", p.label()},
+                                    {"position", p.position.empty() ? json::value(nullptr) : axes_json(p.position)}});
+    return list;
+}
+
+// A frame that started after the camera settled: force_refresh waits for the next live frame or
+// a new grab. A stale stand-in (an older frame after a failed refresh) is an error, never an answer.
+Outcome settled_snapshot(ServerContext& ctx, const SourceConfig& source, Client& client) {
+    auto settled = client.wait_until_settled();
+    if (!settled) return failure(settled.error(), &*source.onvif);
+    // A held-open stream delivers a picture some time after the camera took it (the camera's encoder,
+    // RTSP, ffmpeg's decoder and encoder): its next frame after the settle may still show the last of
+    // the motion (measured on the test camera: ~70 ms of motion in 1 of 4 runs). Frames taken before
+    // this allowance has passed are skipped; a one-shot grab starts a new connection and needs none.
+    if (source.live.mode != LiveMode::off) std::this_thread::sleep_for(live_delivery_allowance);
+    auto snapshot = ctx.cache.get_blocking(source.name, FrameWanted{.force_refresh = true, .younger_than = std::nullopt, .never_wait = false});
+    if (snapshot && snapshot->stale)
+        snapshot = std::unexpected(snapshot->refresh_error.value_or(
+            Error{ErrorKind::source_unreachable, "no frame after the move", {}}));
+    SharedBody::value_type body;
+    if (snapshot && snapshot->jpeg) {
+        body = body_from(snapshot->jpeg);
+    } else if (snapshot) {
+        auto jpeg = render_jpeg(snapshot->frame, source.render);
+        if (!jpeg) snapshot = std::unexpected(jpeg.error());
+        else body = body_from(std::move(*jpeg));
+    }
+    if (!snapshot) return {error_response(masked_error(snapshot.error(), source.grab.url)), std::nullopt};
+    auto res = jpeg_response(http::status::ok, std::move(body));
+    set_frame_headers(res, *snapshot);
+    res.set("X-PTZ-Settled", settled->settled ? "true" : "false");
+    res.set("X-PTZ-Settle-Ms", std::to_string(settled->waited.count()));
+    res.set("X-PTZ-Settle", settled->how);
+    return {std::move(res), std::nullopt};
+}
+
+using Call = std::function<Outcome(Client&)>;
+
+// The source the request names (the first when none): 404 unknown, 409 without onvif settings, 503
+// when the server has no PTZ at all; else `call` runs on its lane and answers.
+void on_camera(ServerContext& ctx, const Target& target, const Reply& reply, Call call) {
+    const SourceConfig* source = pick_source(ctx, target);
+    if (!source) return reply(error_response(Error{ErrorKind::not_found, "unknown source", {}}));
+    if (!source->onvif || !ctx.ptz || !ctx.ptz->has(source->name))
+        return reply(error_response(Error{ErrorKind::unsupported, "source " + source->name + " has no onvif settings", {}}));
+    const OnvifSettings* camera = &*source->onvif;
+    ctx.ptz->run(source->name, [reply, call = std::move(call), camera](Result<Client*> client) -> std::optional<Error> {
+        if (!client) {
+            reply(error_response(client.error(), camera));
+            return client.error();
+        }
+        Outcome outcome = [&]() -> Outcome {
+            try {
+                return call(**client);
+            } catch (const std::exception& e) {
+                return failure(Error{ErrorKind::io_error, "the camera call failed", e.what()}, camera);
+            } catch (...) {
+                return failure(Error{ErrorKind::io_error, "the camera call failed", {}}, camera);
+            }
+        }();
+        reply(std::move(outcome.response));
+        return outcome.failed;
+    });
+}
+
+// A call that moves or changes the camera: {"ok": true}, or with then=snapshot the settled frame.
+Call changing(ServerContext& ctx, const SourceConfig* source, bool then_snapshot, std::function<Result<void>(Client&)> act) {
+    return [&ctx, source, then_snapshot, act = std::move(act)](Client& client) -> Outcome {
+        auto done = act(client);
+        if (!done) return failure(done.error(), &*source->onvif);
+        if (then_snapshot) return settled_snapshot(ctx, *source, client);
+        return {json_response(http::status::ok, json::object{{"ok", true}}), std::nullopt};
+    };
+}
+
+template <class T>
+Call reading(std::function<Result<T>(Client&)> read, std::function<json::value(const T&)> to_json, const OnvifSettings* camera) {
+    return [read = std::move(read), to_json = std::move(to_json), camera](Client& client) -> Outcome {
+        auto value = read(client);
+        if (!value) return failure(value.error(), camera);
+        return {json_response(http::status::ok, to_json(*value)), std::nullopt};
+    };
+}
+
+const OnvifSettings* camera_of(ServerContext& ctx, const Target& target) {
+    const SourceConfig* source = pick_source(ctx, target);
+    return source && source->onvif ? &*source->onvif : nullptr;
+}
+
+void bad_request(const Reply& reply, const Error& error) { reply(error_response(error)); }
+
+}  // namespace
+
+void serve_ptz_info(ServerContext& ctx, const Target& target, const Reply& reply) {
+    on_camera(ctx, target, reply, [](Client& client) -> Outcome {
+        return {json_response(http::status::ok, info_json(client.info())), std::nullopt};
+    });
+}
+
+void serve_ptz_status(ServerContext& ctx, const Target& target, const Reply& reply) {
+    on_camera(ctx, target, reply,
+              reading<ptz::PtzStatus>([](Client& c) { return c.status(); },
+                                      [](const ptz::PtzStatus& s) { return json::value(status_json(s)); },
+                                      camera_of(ctx, target)));
+}
+
+void serve_ptz_presets(ServerContext& ctx, const Target& target, const Reply& reply) {
+    on_camera(ctx, target, reply,
+              reading<std::vector<ptz::Preset>>(
+                  [](Client& c) { return c.presets(); },
+                  [](const std::vector<ptz::Preset>& p) { return json::value(json::object{{"presets", presets_json(p)}}); },
+                  camera_of(ctx, target)));
+}
+
+void serve_ptz_set_preset(ServerContext& ctx, const Target& target, const Reply& reply) {
+    auto name = required_text(target, "name");
+    if (!name) return bad_request(reply, name.error());
+    on_camera(ctx, target, reply,
+              reading<std::string>([name = *name](Client& c) { return c.set_preset(name); },
+                                   [](const std::string& token) { return json::value(json::object{{"token", token}}); },
+                                   camera_of(ctx, target)));
+}
+
+void serve_ptz_remove_preset(ServerContext& ctx, const Target& target, const Reply& reply) {
+    auto preset = required_text(target, "preset");
+    if (!preset) return bad_request(reply, preset.error());
+    on_camera(ctx, target, reply, changing(ctx, pick_source(ctx, target), false,
+                                           [preset = *preset](Client& c) { return c.remove_preset(preset); }));
+}
+
+void serve_ptz_move(ServerContext& ctx, const Target& target, const Reply& reply) {
+    auto params = parse_ptz_move(target);
+    if (!params) return bad_request(reply, params.error());
+    auto snapshot = wants_snapshot(target);
+    if (!snapshot) return bad_request(reply, snapshot.error());
+    on_camera(ctx, target, reply, changing(ctx, pick_source(ctx, target), *snapshot, [p = *params](Client& c) {
+                  return p.center ? c.center_on(*p.center) : c.move(*p.move);
+              }));
+}
+
+void serve_ptz_stop(ServerContext& ctx, const Target& target, const Reply& reply) {
+    on_camera(ctx, target, reply, changing(ctx, pick_source(ctx, target), false, [](Client& c) { return c.stop(); }));
+}
+
+void serve_ptz_goto(ServerContext& ctx, const Target& target, const Reply& reply) {
+    auto preset = required_text(target, "preset");
+    if (!preset) return bad_request(reply, preset.error());
+    auto speed = parse_ptz_speed(target);
+    if (!speed) return bad_request(reply, speed.error());
+    auto snapshot = wants_snapshot(target);
+    if (!snapshot) return bad_request(reply, snapshot.error());
+    on_camera(ctx, target, reply, changing(ctx, pick_source(ctx, target), *snapshot,
+                                           [preset = *preset, speed = *speed](Client& c) { return c.goto_preset(preset, speed); }));
+}
+
+void serve_ptz_home(ServerContext& ctx, const Target& target, const Reply& reply) {
+    auto speed = parse_ptz_speed(target);
+    if (!speed) return bad_request(reply, speed.error());
+    auto snapshot = wants_snapshot(target);
+    if (!snapshot) return bad_request(reply, snapshot.error());
+    on_camera(ctx, target, reply, changing(ctx, pick_source(ctx, target), *snapshot,
+                                           [speed = *speed](Client& c) { return c.goto_home(speed); }));
+}
+
+void serve_ptz_set_home(ServerContext& ctx, const Target& target, const Reply& reply) {
+    on_camera(ctx, target, reply, changing(ctx, pick_source(ctx, target), false, [](Client& c) { return c.set_home(); }));
+}
+
+}  // namespace ptzgrab::web
