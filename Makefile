@@ -69,6 +69,7 @@ bench: test-deps build demo-media
 	@PTZGRAB_BIN=$(BUILD)/cmd/ptzgrab bash scripts/bench/snapshot.sh
 	@PTZGRAB_BIN=$(BUILD)/cmd/ptzgrab bash scripts/bench/serve.sh
 	@PTZGRAB_BIN=$(BUILD)/cmd/ptzgrab bash scripts/bench/live.sh
+	@PTZGRAB_BIN=$(BUILD)/cmd/ptzgrab bash scripts/bench/ptz.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)
