@@ -173,3 +173,54 @@ test("npm onvif falls back to GetCapabilities and signs with the device clock of
     await stopCamera(camera.child);
   }
 });
+
+// The cross-read: ptzgrab and the npm client share one camera's presets, each reading the other's by
+// token, and each goes to the other's preset. PTZGRAB_BIN names the built binary (ctest sets it).
+const ptzgrabBin = process.env.PTZGRAB_BIN;
+
+function ptzgrab(port, ...args) {
+  const out = execFileSync(ptzgrabBin, ["ptz", "--onvif", `http://127.0.0.1:${port}/onvif/device_service`,
+    "--user", user, "--json", ...args],
+  { env: { ...process.env, PTZGRAB_ONVIF_PASSWORD: password }, timeout: 60_000, encoding: "utf8" });
+  assert.ok(!out.includes(password), "no password in ptzgrab's output");
+  return JSON.parse(out);
+}
+
+test("ptzgrab and npm onvif read each other's presets on the same camera, by token", { skip: !ptzgrabBin && "PTZGRAB_BIN not set" }, async () => {
+  const camera = await startCamera(dir, baseImage);
+  try {
+    // ptzgrab moves and saves; npm onvif finds that preset under the same token and goes to it.
+    const cam = await connect(camera.port);
+    ptzgrab(camera.port, "move", "--mode", "absolute", "--pan", "-0.5", "--tilt", "0.4", "--zoom", "0.2");
+    await waitIdle(cam);
+    const saved = ptzgrab(camera.port, "set-preset", "saved-by-ptzgrab");
+    const seen = await promisify(cam.getPresets.bind(cam))({});
+    assert.equal(String(seen["saved-by-ptzgrab"]?.$?.token), String(saved.token), JSON.stringify(seen));
+
+    // npm onvif moves and saves; ptzgrab lists that preset under the same token and goes to it.
+    await promisify(cam.absoluteMove.bind(cam))({ x: 0.6, y: -0.3, zoom: 0.5 });
+    await waitIdle(cam);
+    const reply = await promisify(cam.setPreset.bind(cam))({ presetName: "saved-by-npm" });
+    const npmToken = String(reply[0].setPresetResponse[0].presetToken[0]);
+    const listed = ptzgrab(camera.port, "presets");
+    const presets = Array.isArray(listed) ? listed : listed.presets;
+    const mine = presets.find((p) => p.name === "saved-by-npm");
+    assert.ok(mine, JSON.stringify(listed));
+    assert.equal(String(mine.token), npmToken);
+
+    ptzgrab(camera.port, "goto", npmToken);
+    await promisify(cam.gotoPreset.bind(cam))({ preset: String(saved.token) });
+    const atPtzgrabs = await waitIdle(cam);
+    near(atPtzgrabs.position.x, -0.5, "pan at ptzgrab's preset");
+    near(atPtzgrabs.position.y, 0.4, "tilt at ptzgrab's preset");
+    ptzgrab(camera.port, "goto", "saved-by-npm");
+    const atNpms = await waitIdle(cam);
+    near(atNpms.position.x, 0.6, "pan at npm's preset");
+    near(atNpms.position.zoom, 0.5, "zoom at npm's preset");
+    const status = ptzgrab(camera.port, "status");  // ptzgrab reads the same position npm does
+    near(status.position.pan, 0.6, "pan read by ptzgrab");
+    near(status.position.tilt, -0.3, "tilt read by ptzgrab");
+  } finally {
+    await stopCamera(camera.child);
+  }
+});
