@@ -287,10 +287,11 @@ TEST_CASE("client: a relative move without a relative space is a timed Continuou
     Clock clock;
     auto client = connected(t, clock);
     REQUIRE(client->move(MoveCommand{MoveMode::relative, Axes{0.4, -0.2, {}}, 0.5, {}}));
-    REQUIRE(t->requests.size() == 2);
-    CHECK(ReplayTransport::operation_of(t->requests[0]) == "ContinuousMove");
-    CHECK(contains(t->requests[0].envelope, R"(<tt:PanTilt x="0.5" y="-0.25"/>)"));
-    CHECK(ReplayTransport::operation_of(t->requests[1]) == "Stop");
+    REQUIRE(t->requests.size() == 3);
+    CHECK(ReplayTransport::operation_of(t->requests[0]) == "GetStatus");  // where the move starts, for settling
+    CHECK(ReplayTransport::operation_of(t->requests[1]) == "ContinuousMove");
+    CHECK(contains(t->requests[1].envelope, R"(<tt:PanTilt x="0.5" y="-0.25"/>)"));
+    CHECK(ReplayTransport::operation_of(t->requests[2]) == "Stop");
     REQUIRE(clock.sleeps.size() == 1);
     CHECK(clock.sleeps[0] == milliseconds(800));  // 0.4 units at 0.5 of 1 unit/s
 }
@@ -353,4 +354,33 @@ TEST_CASE("client: a camera that lists a relative space but refuses RelativeMove
     CHECK(t->sent("Stop").size() == 1);
     CHECK(clock.sleeps == std::vector<milliseconds>{milliseconds(300)});
     CHECK_FALSE(client->info().relative);
+}
+
+TEST_CASE("client: after GotoPreset, IDLE at the old position is not the end of the move") {
+    auto t = camera();
+    Clock clock;
+    auto client = connected(t, clock);
+    // Before the move, then two IDLE polls at the old position, then moving to preset 1 (0.1, 0.2, 0).
+    t->on("GetStatus", {ok(status_reply(0.5, 0.5, 0, "IDLE", "IDLE")), ok(status_reply(0.5, 0.5, 0, "IDLE", "IDLE")),
+                        ok(status_reply(0.5, 0.5, 0, "IDLE", "IDLE")), ok(status_reply(0.3, 0.35, 0, "MOVING", "IDLE")),
+                        ok(status_reply(0.1, 0.2, 0, "IDLE", "IDLE"))});
+    REQUIRE(client->goto_preset("1"));
+    auto settled = client->wait_until_settled();
+    REQUIRE(settled);
+    CHECK(settled->settled);
+    CHECK(settled->how == "idle");
+    CHECK(settled->last.position.pan == doctest::Approx(0.1));
+    CHECK(t->sent("GetStatus").size() == 6);
+}
+
+TEST_CASE("client: an AbsoluteMove to where the camera already is settles at the target without waiting") {
+    auto t = camera();
+    Clock clock;
+    auto client = connected(t, clock);
+    REQUIRE(client->move(MoveCommand{MoveMode::absolute, Axes{0.5, 0.5, 0.0}, {}, {}}));
+    auto settled = client->wait_until_settled();
+    REQUIRE(settled);
+    CHECK(settled->settled);
+    CHECK(settled->how == "idle");
+    CHECK(t->sent("GetStatus").size() == 3);  // before the move, then two polls
 }
