@@ -7,6 +7,7 @@
 
 #include "core/url.hpp"
 #include "discovery.hpp"
+#include "guarded_client.hpp"
 #include "http_url.hpp"
 #include "move_math.hpp"
 #include "onvif_calls.hpp"
@@ -246,9 +247,11 @@ Result<std::unique_ptr<PtzClient>> PtzClient::connect(const OnvifSettings& camer
             error.message = format_text("{}: {}", describe(camera), error.message);
             return std::unexpected(std::move(error));
         }
-        return std::unique_ptr<PtzClient>(std::move(client));
+        return guarded(std::move(client));
     } catch (const std::exception& e) {
         return make_error(ErrorKind::device_error, format_text("{}: {}", describe(camera), e.what()));
+    } catch (...) {
+        return make_error(ErrorKind::device_error, format_text("{}: internal error", describe(camera)));
     }
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // An ONVIF PTZ client (Profile S/T) for one camera: discovery, moves, presets, home, status, and
-// waiting for a move to end. Everything a caller must handle comes back as an Error value.
+// waiting for a move to end. Everything a caller must handle comes back as an Error value; no method throws.
 #include <chrono>
 #include <functional>
 #include <memory>

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <new>
+#include <stdexcept>
 
 #include "camera_replies.hpp"
 #include "ptz/http_digest.hpp"
@@ -383,4 +385,36 @@ TEST_CASE("client: an AbsoluteMove to where the camera already is settles at the
     CHECK(settled->settled);
     CHECK(settled->how == "idle");
     CHECK(t->sent("GetStatus").size() == 3);  // before the move, then two polls
+}
+
+TEST_CASE("client: an exception inside a call (out of memory, a failing transport) comes back as device_error") {
+    auto t = camera();
+    Clock clock;
+    auto client = connected(t, clock);
+    t->hook = [](const SoapRequest& request) -> std::optional<Result<SoapReply>> {
+        if (ReplayTransport::operation_of(request) == "GetStatus") throw std::bad_alloc();
+        if (ReplayTransport::operation_of(request) == "Stop") throw std::runtime_error("socket exploded");
+        return std::nullopt;
+    };
+    auto status = client->status();
+    REQUIRE_FALSE(status);
+    CHECK(status.error().kind == ErrorKind::device_error);
+    CHECK(status.error().message == "GetStatus: out of memory");
+    auto stopped = client->stop();
+    REQUIRE_FALSE(stopped);
+    CHECK(stopped.error().kind == ErrorKind::device_error);
+    CHECK(stopped.error().message == "Stop: internal error: socket exploded");
+}
+
+TEST_CASE("client: an exception outside the SOAP exchange (the sleep hook) does not leave the client either") {
+    auto t = camera(false);
+    ClientOptions options;
+    options.now = [] { return our_now; };
+    options.sleep = [](milliseconds) { throw std::runtime_error("no sleep today"); };
+    auto client = PtzClient::connect(settings(), t, options);
+    REQUIRE(client);
+    auto moved = (*client)->move(MoveCommand{MoveMode::relative, Axes{0.4, -0.2, {}}, 0.5, {}});
+    REQUIRE_FALSE(moved);
+    CHECK(moved.error().kind == ErrorKind::device_error);
+    CHECK(moved.error().message == "move: internal error: no sleep today");
 }
