@@ -24,15 +24,18 @@ using tcp = asio::ip::tcp;
 
 constexpr std::size_t body_limit_bytes = 1 << 20;
 
+// Every Digest challenge, joined with ", " (one list, as HTTP allows), so that parse_digest_challenge
+// can pass over a SHA-256 one to an MD5 one; without any, the first challenge.
 std::string challenge_of(const http::response<http::string_body>& response) {
-    std::string first;
+    std::string first, digests;
     auto [begin, end] = response.equal_range(http::field::www_authenticate);
     for (auto field = begin; field != end; ++field) {
         std::string value(field->value());
-        if (value.size() >= 6 && (value.starts_with("Digest") || value.starts_with("digest"))) return value;
+        if (value.size() >= 6 && (value.starts_with("Digest") || value.starts_with("digest")))
+            digests += (digests.empty() ? "" : ", ") + value;
         if (first.empty()) first = value;
     }
-    return first;
+    return digests.empty() ? first : digests;
 }
 
 asio::awaitable<void> exchange(const HttpUrl& url, const Endpoints& endpoints, const SoapRequest& request,

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "ptz/host_resolver.hpp"
+#include "ptz/http_digest.hpp"
 #include "ptz/soap_transport.hpp"
 
 using namespace ptzgrab;
@@ -205,4 +206,19 @@ TEST_CASE("host resolver: a DNS lookup that hangs is a timeout at the deadline, 
     CHECK(resolved.error().kind == ErrorKind::timeout);
     CHECK(took >= 290ms);
     CHECK(took < 2s);
+}
+
+TEST_CASE("http transport: a SHA-256 Digest challenge first does not hide the MD5 one after it") {
+    OneShotServer server([](int connection) {
+        read_request(connection);
+        send_all(connection,
+                 "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"cam\", nonce=\"s\", algorithm=SHA-256, "
+                 "qop=\"auth\"\r\nWWW-Authenticate: Digest realm=\"cam\", nonce=\"m\", algorithm=MD5, qop=\"auth\"\r\n"
+                 "Content-Length: 0\r\nConnection: close\r\n\r\n");
+    });
+    auto reply = make_http_transport()->post(request_to(server.url()));
+    REQUIRE_MESSAGE(reply, (reply ? "" : reply.error().message));
+    auto challenge = parse_digest_challenge(reply->www_authenticate);
+    REQUIRE(challenge);
+    CHECK(challenge->nonce == "m");
 }
