@@ -46,7 +46,7 @@ asio::awaitable<void> exchange(const HttpUrl& url, const Endpoints& endpoints, c
     co_await stream.async_connect(endpoints, asio::use_awaitable);
 
     http::request<http::string_body> out{http::verb::post, url.target, 11};
-    out.set(http::field::host, url.port == "80" ? url.host : url.host + ":" + url.port);
+    out.set(http::field::host, host_field(url));
     out.set(http::field::user_agent, "ptzgrab");
     out.set(http::field::content_type,
             format_text("application/soap+xml; charset=utf-8; action=\"{}\"", request.action));

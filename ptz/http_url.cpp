@@ -43,6 +43,11 @@ Result<HttpUrl> parse_http_url(std::string_view url) {
     return out;
 }
 
+std::string host_field(const HttpUrl& url) {
+    std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+    return url.port == "80" ? host : host + ":" + url.port;
+}
+
 std::string without_userinfo(std::string_view url) {
     auto scheme_end = url.find("://");
     if (scheme_end == std::string_view::npos) return std::string(url);

@@ -16,6 +16,7 @@
 
 #include "ptz/host_resolver.hpp"
 #include "ptz/http_digest.hpp"
+#include "ptz/http_url.hpp"
 #include "ptz/soap_transport.hpp"
 
 using namespace ptzgrab;
@@ -206,6 +207,19 @@ TEST_CASE("host resolver: a DNS lookup that hangs is a timeout at the deadline, 
     CHECK(resolved.error().kind == ErrorKind::timeout);
     CHECK(took >= 290ms);
     CHECK(took < 2s);
+}
+
+TEST_CASE("http transport: the Host header brackets an IPv6 host and leaves out port 80") {
+    auto v6 = parse_http_url("http://[fe80::1]:8080/onvif/device_service");
+    REQUIRE(v6);
+    CHECK(v6->host == "fe80::1");
+    CHECK(host_field(*v6) == "[fe80::1]:8080");
+    auto v6_default = parse_http_url("http://[::1]/onvif/device_service");
+    REQUIRE(v6_default);
+    CHECK(host_field(*v6_default) == "[::1]");
+    auto v4 = parse_http_url("http://192.168.1.64/onvif/device_service");
+    REQUIRE(v4);
+    CHECK(host_field(*v4) == "192.168.1.64");
 }
 
 TEST_CASE("http transport: a SHA-256 Digest challenge first does not hide the MD5 one after it") {
