@@ -48,15 +48,4 @@ std::string host_field(const HttpUrl& url) {
     return url.port == "80" ? host : host + ":" + url.port;
 }
 
-std::string without_userinfo(std::string_view url) {
-    auto scheme_end = url.find("://");
-    if (scheme_end == std::string_view::npos) return std::string(url);
-    auto start = scheme_end + 3;
-    auto path_at = url.find_first_of("/?#", start);
-    auto authority = url.substr(start, path_at == std::string_view::npos ? std::string_view::npos : path_at - start);
-    auto at = authority.rfind('@');
-    if (at == std::string_view::npos) return std::string(url);
-    return std::string(url.substr(0, start)) + std::string(url.substr(start + at + 1));
-}
-
 }  // namespace ptzgrab::ptz

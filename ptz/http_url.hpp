@@ -20,7 +20,4 @@ Result<HttpUrl> parse_http_url(std::string_view url);
 /// The Host header value: an IPv6 host in brackets, the port unless it is 80.
 std::string host_field(const HttpUrl& url);
 
-/// `url` with its userinfo removed ("rtsp://u:p@host/x" -> "rtsp://host/x"); other text unchanged.
-std::string without_userinfo(std::string_view url);
-
 }  // namespace ptzgrab::ptz

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/url.hpp"
+#include "core/url_userinfo.hpp"
 #include "discovery.hpp"
 #include "guarded_client.hpp"
 #include "http_url.hpp"
@@ -49,7 +50,7 @@ public:
         if (!reply) return std::unexpected(reply.error());
         std::string uri = onvif::read_stream_uri(reply->body);
         if (uri.empty()) return make_error(ErrorKind::device_error, "GetStreamUri: the camera gave no URI");
-        return without_userinfo(uri);
+        return without_credentials(uri);
     }
 
     Result<void> move(const MoveCommand& command) override {
@@ -255,6 +256,6 @@ Result<std::unique_ptr<PtzClient>> PtzClient::connect(const OnvifSettings& camer
     }
 }
 
-std::string describe(const OnvifSettings& camera) { return mask_credentials(without_userinfo(camera.device_url)); }
+std::string describe(const OnvifSettings& camera) { return mask_credentials(without_credentials(camera.device_url)); }
 
 }  // namespace ptzgrab::ptz
