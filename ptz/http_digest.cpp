@@ -20,13 +20,24 @@ void skip_separators(std::string_view& text) {
         text.remove_prefix(1);
 }
 
-// One `name=value` or `name="value"` parameter off the front of `text`.
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+// One `name=value` or `name="value"` parameter off the front of `text`. false, with `text` left as it
+// was, at the end or where the next challenge starts ("Digest realm=...": a blank inside the name).
 bool next_param(std::string_view& text, std::string& name, std::string& value) {
+    std::string_view start = text;
     skip_separators(text);
     auto eq = text.find('=');
-    if (text.empty() || eq == std::string_view::npos) return false;
+    if (text.empty() || eq == std::string_view::npos) {
+        text = start;
+        return false;
+    }
     name = lower(text.substr(0, eq));
-    std::erase_if(name, [](char c) { return c == ' ' || c == '\t'; });
+    while (!name.empty() && is_blank(name.back())) name.pop_back();
+    if (name.empty() || std::ranges::any_of(name, [](char c) { return is_blank(c) || c == ','; })) {
+        text = start;
+        return false;
+    }
     text.remove_prefix(eq + 1);
     while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
     value.clear();
@@ -46,12 +57,18 @@ bool next_param(std::string_view& text, std::string& name, std::string& value) {
     return true;
 }
 
-}  // namespace
+// A value for a quoted-string: `"` and `\` escaped.
+std::string quoted(std::string_view text) {
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + '"';
+}
 
-std::optional<DigestChallenge> parse_digest_challenge(std::string_view header) {
-    auto at = lower(header).find("digest ");
-    if (at == std::string::npos) return std::nullopt;
-    std::string_view rest = header.substr(at + 7);
+// The parameters of one challenge, up to the next challenge's scheme.
+DigestChallenge read_challenge(std::string_view& rest) {
     DigestChallenge challenge;
     std::string name, value;
     while (next_param(rest, name, value)) {
@@ -70,11 +87,25 @@ std::optional<DigestChallenge> parse_digest_challenge(std::string_view header) {
                 if (comma == std::string::npos) break;
                 pos = comma + 1;
             }
-        } else if (name == "basic" || name == "digest") break;  // the next challenge in the header
+        }
     }
-    if (challenge.nonce.empty()) return std::nullopt;
-    if (!challenge.algorithm.empty() && lower(challenge.algorithm) != "md5") return std::nullopt;
     return challenge;
+}
+
+}  // namespace
+
+std::optional<DigestChallenge> parse_digest_challenge(std::string_view header) {
+    std::string_view rest = header;
+    for (;;) {
+        skip_separators(rest);
+        if (rest.empty()) return std::nullopt;
+        auto scheme_end = std::min(rest.find_first_of(" \t,"), rest.size());
+        std::string scheme = lower(rest.substr(0, scheme_end));
+        rest.remove_prefix(scheme_end);
+        DigestChallenge challenge = read_challenge(rest);
+        bool md5 = challenge.algorithm.empty() || lower(challenge.algorithm) == "md5";
+        if (scheme == "digest" && !challenge.nonce.empty() && md5) return challenge;
+    }
 }
 
 std::string digest_authorization(const DigestChallenge& challenge, std::string_view user, std::string_view password,
@@ -85,11 +116,11 @@ std::string digest_authorization(const DigestChallenge& challenge, std::string_v
     std::string response = challenge.qop_auth
                                ? md5_hex(format_text("{}:{}:{}:{}:auth:{}", ha1, challenge.nonce, nc_text, cnonce, ha2))
                                : md5_hex(format_text("{}:{}:{}", ha1, challenge.nonce, ha2));
-    std::string out = format_text("Digest username=\"{}\", realm=\"{}\", nonce=\"{}\", uri=\"{}\", response=\"{}\"",
-                                  user, challenge.realm, challenge.nonce, uri, response);
-    if (!challenge.algorithm.empty()) out += format_text(", algorithm={}", challenge.algorithm);
-    if (!challenge.opaque.empty()) out += format_text(", opaque=\"{}\"", challenge.opaque);
-    if (challenge.qop_auth) out += format_text(", qop=auth, nc={}, cnonce=\"{}\"", nc_text, cnonce);
+    std::string out = format_text("Digest username={}, realm={}, nonce={}, uri={}, response=\"{}\"", quoted(user),
+                                  quoted(challenge.realm), quoted(challenge.nonce), quoted(uri), response);
+    if (!challenge.algorithm.empty()) out += ", algorithm=MD5";  // the only one parse_digest_challenge accepts
+    if (!challenge.opaque.empty()) out += format_text(", opaque={}", quoted(challenge.opaque));
+    if (challenge.qop_auth) out += format_text(", qop=auth, nc={}, cnonce={}", nc_text, quoted(cnonce));
     return out;
 }
 

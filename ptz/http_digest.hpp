@@ -13,7 +13,8 @@ struct DigestChallenge {
 };
 
 /// A WWW-Authenticate value ("Digest realm=..., nonce=..."); nullopt when it is not a usable Digest
-/// challenge (Basic, MD5-sess, SHA-256 only, no nonce).
+/// challenge (Basic, MD5-sess, SHA-256 only, no nonce). Several challenges (in one value, or header
+/// values joined with ", "): the first MD5 Digest one.
 std::optional<DigestChallenge> parse_digest_challenge(std::string_view header);
 
 /// The Authorization value answering `challenge` for one request; `nc` counts the uses of its nonce.

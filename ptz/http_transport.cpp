@@ -1,5 +1,5 @@
 // make_http_transport: one HTTP/1.1 POST per call with Beast, on a private io_context run by the
-// calling thread, every step bounded by one deadline.
+// calling thread, every step bounded by one deadline; the host name is resolved first (host_resolver.hpp).
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 #include "text_format.hpp"
 
+#include "host_resolver.hpp"
 #include "http_url.hpp"
 #include "soap_transport.hpp"
 
@@ -23,28 +24,29 @@ using tcp = asio::ip::tcp;
 
 constexpr std::size_t body_limit_bytes = 1 << 20;
 
+// Every Digest challenge, joined with ", " (one list, as HTTP allows), so that parse_digest_challenge
+// can pass over a SHA-256 one to an MD5 one; without any, the first challenge.
 std::string challenge_of(const http::response<http::string_body>& response) {
-    std::string first;
+    std::string first, digests;
     auto [begin, end] = response.equal_range(http::field::www_authenticate);
     for (auto field = begin; field != end; ++field) {
         std::string value(field->value());
-        if (value.size() >= 6 && (value.starts_with("Digest") || value.starts_with("digest"))) return value;
+        if (value.size() >= 6 && (value.starts_with("Digest") || value.starts_with("digest")))
+            digests += (digests.empty() ? "" : ", ") + value;
         if (first.empty()) first = value;
     }
-    return first;
+    return digests.empty() ? first : digests;
 }
 
-asio::awaitable<void> exchange(const HttpUrl& url, const SoapRequest& request,
+asio::awaitable<void> exchange(const HttpUrl& url, const Endpoints& endpoints, const SoapRequest& request,
                                std::chrono::steady_clock::time_point deadline, Result<SoapReply>& result) {
     auto executor = co_await asio::this_coro::executor;
-    tcp::resolver resolver(executor);
     beast::tcp_stream stream(executor);
-    auto endpoints = co_await resolver.async_resolve(url.host, url.port, asio::use_awaitable);
     stream.expires_at(deadline);
     co_await stream.async_connect(endpoints, asio::use_awaitable);
 
     http::request<http::string_body> out{http::verb::post, url.target, 11};
-    out.set(http::field::host, url.port == "80" ? url.host : url.host + ":" + url.port);
+    out.set(http::field::host, host_field(url));
     out.set(http::field::user_agent, "ptzgrab");
     out.set(http::field::content_type,
             format_text("application/soap+xml; charset=utf-8; action=\"{}\"", request.action));
@@ -95,11 +97,14 @@ public:
         Result<SoapReply> result =
             make_error(ErrorKind::timeout, format_text("no answer from the camera within {} ms", request.timeout.count()));
         try {
+            // Resolved here, not with async_resolve: its thread would be joined by ~io_context (host_resolver.hpp).
+            auto endpoints = resolve_host(url->host, url->port, deadline);
+            if (!endpoints) return std::unexpected(endpoints.error());
             asio::io_context io;
             std::exception_ptr failure;
-            asio::co_spawn(io, exchange(*url, request, deadline, result),
+            asio::co_spawn(io, exchange(*url, *endpoints, request, deadline, result),
                            [&](std::exception_ptr e) { failure = e; });
-            io.run_until(deadline + std::chrono::milliseconds(50));  // resolve has no timeout of its own
+            io.run_until(deadline + std::chrono::milliseconds(50));  // a margin for the stream's own expiry
             if (failure) std::rethrow_exception(failure);
         } catch (const std::exception& e) {
             return std::unexpected(transport_error(e, request, std::chrono::steady_clock::now() >= deadline));

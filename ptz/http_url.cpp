@@ -43,15 +43,9 @@ Result<HttpUrl> parse_http_url(std::string_view url) {
     return out;
 }
 
-std::string without_userinfo(std::string_view url) {
-    auto scheme_end = url.find("://");
-    if (scheme_end == std::string_view::npos) return std::string(url);
-    auto start = scheme_end + 3;
-    auto path_at = url.find_first_of("/?#", start);
-    auto authority = url.substr(start, path_at == std::string_view::npos ? std::string_view::npos : path_at - start);
-    auto at = authority.rfind('@');
-    if (at == std::string_view::npos) return std::string(url);
-    return std::string(url.substr(0, start)) + std::string(url.substr(start + at + 1));
+std::string host_field(const HttpUrl& url) {
+    std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+    return url.port == "80" ? host : host + ":" + url.port;
 }
 
 }  // namespace ptzgrab::ptz

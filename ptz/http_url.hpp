@@ -17,7 +17,7 @@ struct HttpUrl {
 /// invalid_input for https (no TLS here), other schemes, an empty host or a bad port.
 Result<HttpUrl> parse_http_url(std::string_view url);
 
-/// `url` with its userinfo removed ("rtsp://u:p@host/x" -> "rtsp://host/x"); other text unchanged.
-std::string without_userinfo(std::string_view url);
+/// The Host header value: an IPv6 host in brackets, the port unless it is 80.
+std::string host_field(const HttpUrl& url);
 
 }  // namespace ptzgrab::ptz

@@ -1,5 +1,6 @@
 #include "onvif_calls.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include "text_format.hpp"
 
@@ -10,6 +11,7 @@ namespace {
 
 constexpr std::string_view pan_tilt_spaces = "http://www.onvif.org/ver10/tptz/PanTiltSpaces/";
 constexpr std::string_view fov_space = "http://www.onvif.org/ver10/tptz/PanTiltSpaces/TranslationSpaceFov";
+constexpr int max_presets_cap = 100000;  // presets; a camera claiming more is taken at this
 
 std::string number(double value) { return format_text("{:.6g}", value); }
 
@@ -93,11 +95,15 @@ std::optional<std::chrono::system_clock::time_point> read_system_date_and_time(X
     auto year = field(date, "Year"), month = field(date, "Month"), day = field(date, "Day");
     auto hour = field(time, "Hour"), minute = field(time, "Minute"), second = field(time, "Second");
     if (!year || !month || !day || !hour || !minute || !second) return std::nullopt;
+    // The camera's doubles are range-checked before any cast (a cast out of range is undefined).
+    auto within = [](double v, double low, double high) { return v >= low && v <= high; };
+    if (!within(*year, 1, 9999) || !within(*month, 1, 12) || !within(*day, 1, 31) || !within(*hour, 0, 23) ||
+        !within(*minute, 0, 59) || !within(*second, 0, 60))
+        return std::nullopt;
     std::chrono::year_month_day ymd{std::chrono::year(static_cast<int>(*year)),
                                     std::chrono::month(static_cast<unsigned>(*month)),
                                     std::chrono::day(static_cast<unsigned>(*day))};
-    if (!ymd.ok() || *hour < 0 || *hour > 23 || *minute < 0 || *minute > 59 || *second < 0 || *second > 60)
-        return std::nullopt;
+    if (!ymd.ok()) return std::nullopt;
     return std::chrono::sys_days(ymd) + std::chrono::hours(static_cast<int>(*hour)) +
            std::chrono::minutes(static_cast<int>(*minute)) + std::chrono::seconds(static_cast<int>(*second));
 }
@@ -189,7 +195,7 @@ void read_node(XmlNode body, PtzInfo& info) {
     if (!node) return;
     if (XmlNode home = node.child(ns::schema, "HomeSupported")) info.home = home.text() == "true" || home.text() == "1";
     if (auto max = parse_double(node.child(ns::schema, "MaximumNumberOfPresets").text()); max && *max >= 0) {
-        info.max_presets = static_cast<int>(*max);
+        info.max_presets = static_cast<int>(std::min(*max, static_cast<double>(max_presets_cap)));
         info.presets = info.max_presets > 0;
     }
 }

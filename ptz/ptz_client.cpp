@@ -6,7 +6,9 @@
 #include <thread>
 
 #include "core/url.hpp"
+#include "core/url_userinfo.hpp"
 #include "discovery.hpp"
+#include "guarded_client.hpp"
 #include "http_url.hpp"
 #include "move_math.hpp"
 #include "onvif_calls.hpp"
@@ -48,14 +50,16 @@ public:
         if (!reply) return std::unexpected(reply.error());
         std::string uri = onvif::read_stream_uri(reply->body);
         if (uri.empty()) return make_error(ErrorKind::device_error, "GetStreamUri: the camera gave no URI");
-        return without_userinfo(uri);
+        return without_credentials(uri);
     }
 
     Result<void> move(const MoveCommand& command) override {
         if (auto valid = validate(command, info_); !valid) return valid;
         switch (command.mode) {
-        case MoveMode::continuous: return continuous(command);
-        case MoveMode::relative: return relative(command);
+        case MoveMode::continuous:  // the pad repeats these: no GetStatus before each; MOVING or time tells
+            last_move_ = {};
+            return continuous(command);
+        case MoveMode::relative: last_move_ = {status_before_move(), {}}; return relative(command);
         case MoveMode::absolute: return absolute(command);
         }
         return {};
@@ -66,15 +70,20 @@ public:
     Result<void> center_on(PictureOffset point) override {
         if (!(point.x >= -1 && point.x <= 1 && point.y >= -1 && point.y <= 1))
             return make_error(ErrorKind::invalid_input, "a picture point is x and y in [-1, 1]");
-        if (info_.relative_fov)  // FOV space: y up, the picture's y down
+        if (info_.relative_fov) {  // FOV space: y up, the picture's y down
+            last_move_ = {status_before_move(), {}};
             return done(ptz_call("RelativeMove",
                                  onvif::relative_move(info_.profile_token, Axes{point.x, -point.y, {}}, true, {})));
+        }
         auto now = status();
         if (!now) return std::unexpected(now.error());
         const ClientOptions& options = session_.options();
-        if (info_.absolute)
-            return done(ptz_call("AbsoluteMove", onvif::absolute_move(info_.profile_token,
-                                                                      center_target(point, now->position, info_, options), {})));
+        if (info_.absolute) {
+            Axes target = center_target(point, now->position, info_, options);
+            last_move_ = {*now, target};
+            return done(ptz_call("AbsoluteMove", onvif::absolute_move(info_.profile_token, target, {})));
+        }
+        last_move_ = {*now, {}};
         MoveCommand step{MoveMode::relative, center_step(point, now->position, options), {}, {}};
         if (info_.relative || info_.continuous) return relative(step);
         return make_error(ErrorKind::unsupported, "the camera has no move space to center with");
@@ -82,9 +91,10 @@ public:
 
     Result<void> goto_preset(const std::string& preset, std::optional<double> speed) override {
         if (auto valid = check_speed(speed); !valid) return valid;
-        auto token = resolve_preset(preset);
-        if (!token) return std::unexpected(token.error());
-        return done(ptz_call("GotoPreset", onvif::goto_preset(info_.profile_token, *token, camera_speed(speed, info_))));
+        auto found = resolve_preset(preset);
+        if (!found) return std::unexpected(found.error());
+        last_move_ = {status_before_move(), found->position.empty() ? std::nullopt : std::optional(found->position)};
+        return done(ptz_call("GotoPreset", onvif::goto_preset(info_.profile_token, found->token, camera_speed(speed, info_))));
     }
 
     Result<std::string> set_preset(const std::string& name) override {
@@ -96,14 +106,15 @@ public:
     }
 
     Result<void> remove_preset(const std::string& preset) override {
-        auto token = resolve_preset(preset);
-        if (!token) return std::unexpected(token.error());
-        return done(ptz_call("RemovePreset", onvif::remove_preset(info_.profile_token, *token)));
+        auto found = resolve_preset(preset);
+        if (!found) return std::unexpected(found.error());
+        return done(ptz_call("RemovePreset", onvif::remove_preset(info_.profile_token, found->token)));
     }
 
     Result<void> goto_home(std::optional<double> speed) override {
         if (auto valid = check_speed(speed); !valid) return valid;
         if (!info_.home) return make_error(ErrorKind::unsupported, "the camera has no home position");
+        last_move_ = {status_before_move(), {}};  // ONVIF does not report where home is
         return done(ptz_call("GotoHomePosition", onvif::goto_home(info_.profile_token, camera_speed(speed, info_))));
     }
 
@@ -113,10 +124,17 @@ public:
     }
 
     Result<Settled> wait_until_settled() override {
-        return wait_for_settle([this] { return status(); }, session_.options());
+        return wait_for_settle([this] { return status(); }, session_.options(), last_move_);
     }
 
 private:
+    // Where the move starts from, for wait_until_settled; a camera that cannot say is waited out by time.
+    std::optional<PtzStatus> status_before_move() {
+        auto now = status();
+        if (!now) return std::nullopt;
+        return *now;
+    }
+
     Result<ParsedReply> ptz_call(std::string_view operation, const std::string& body) {
         return session_.call(info_.ptz_service_url, ns::ptz, operation, body);
     }
@@ -178,29 +196,34 @@ private:
     Result<void> absolute(const MoveCommand& command) {
         if (!info_.absolute) return make_error(ErrorKind::unsupported, "the camera has no absolute move");
         Axes target = command.axes;
+        auto before = status_before_move();
         if ((target.pan.has_value()) != (target.tilt.has_value())) {  // PanTilt carries both: keep the other as is
-            auto now = status();
-            if (!now) return std::unexpected(now.error());
-            if (!target.pan) target.pan = now->position.pan.value_or(0);
-            if (!target.tilt) target.tilt = now->position.tilt.value_or(0);
+            if (!before) {
+                auto now = status();
+                if (!now) return std::unexpected(now.error());
+                before = *now;
+            }
+            if (!target.pan) target.pan = before->position.pan.value_or(0);
+            if (!target.tilt) target.tilt = before->position.tilt.value_or(0);
         }
+        last_move_ = {before, target};
         return done(ptz_call("AbsoluteMove",
                              onvif::absolute_move(info_.profile_token, target, camera_speed(command.speed, info_))));
     }
 
     // A token, else a unique name.
-    Result<std::string> resolve_preset(const std::string& preset) {
+    Result<Preset> resolve_preset(const std::string& preset) {
         if (preset.empty()) return make_error(ErrorKind::invalid_input, "no preset given");
         auto list = presets();
         if (!list) return std::unexpected(list.error());
         for (const auto& p : *list)
-            if (p.token == preset) return p.token;
+            if (p.token == preset) return p;
         auto named = std::ranges::count_if(*list, [&](const Preset& p) { return p.name == preset; });
         if (named > 1)
             return make_error(ErrorKind::invalid_input,
                               format_text("{} presets are named \"{}\": give a token", named, preset));
         for (const auto& p : *list)
-            if (p.name == preset) return p.token;
+            if (p.name == preset) return p;
         return make_error(ErrorKind::not_found, format_text("no preset \"{}\" on the camera", preset));
     }
 
@@ -208,6 +231,7 @@ private:
     SoapSession session_;
     PtzInfo info_;
     std::string media_url_;
+    MoveStart last_move_;  // what the last move started from, for wait_until_settled
 };
 
 }  // namespace
@@ -224,12 +248,14 @@ Result<std::unique_ptr<PtzClient>> PtzClient::connect(const OnvifSettings& camer
             error.message = format_text("{}: {}", describe(camera), error.message);
             return std::unexpected(std::move(error));
         }
-        return std::unique_ptr<PtzClient>(std::move(client));
+        return guarded(std::move(client));
     } catch (const std::exception& e) {
         return make_error(ErrorKind::device_error, format_text("{}: {}", describe(camera), e.what()));
+    } catch (...) {
+        return make_error(ErrorKind::device_error, format_text("{}: internal error", describe(camera)));
     }
 }
 
-std::string describe(const OnvifSettings& camera) { return mask_credentials(without_userinfo(camera.device_url)); }
+std::string describe(const OnvifSettings& camera) { return mask_credentials(without_credentials(camera.device_url)); }
 
 }  // namespace ptzgrab::ptz

@@ -1,6 +1,6 @@
 #pragma once
 // An ONVIF PTZ client (Profile S/T) for one camera: discovery, moves, presets, home, status, and
-// waiting for a move to end. Everything a caller must handle comes back as an Error value.
+// waiting for a move to end. Everything a caller must handle comes back as an Error value; no method throws.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -64,6 +64,9 @@ public:
 
     /// Polls GetStatus until pan/tilt and zoom are IDLE and the position held for two polls; a camera
     /// without MoveStatus (or stuck at MOVING) is settled once its position holds after settle_time.
+    /// IDLE counts only once the last move has begun (MOVING seen, the position left where it was
+    /// before the move or reached its target) or settle_time passed: cameras report IDLE at the old
+    /// position for a while. Relative, absolute, preset and home moves read GetStatus first for this.
     virtual Result<Settled> wait_until_settled() = 0;
 };
 

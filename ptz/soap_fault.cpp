@@ -28,17 +28,27 @@ bool any_of_names(const SoapFault& fault, const std::array<std::string_view, N>&
     return known(fault.code) || std::ranges::any_of(fault.subcodes, known);
 }
 
-constexpr std::array<std::string_view, 6> auth_codes = {"NotAuthorized",  "FailedAuthentication", "InvalidSecurity",
-                                                        "FailedCheck",    "SecurityTokenUnavailable",
-                                                        "MessageExpired"};
-constexpr std::array<std::string_view, 11> unsupported_codes = {
-    "ActionNotSupported", "NotSupported",     "NoPTZProfile",    "NoSuchService",  "ActionNotSupported",
-    "NoHomePosition",     "CannotOverwriteHome", "SpaceNotSupported", "RelativeMoveNotSupported",
-    "ActionNotImplemented", "TimeoutNotSupported"};
-constexpr std::array<std::string_view, 9> invalid_codes = {
-    "InvalidArgVal", "InvalidArg", "InvalidArgs", "InvalidPosition", "InvalidTranslation",
-    "InvalidVelocity", "InvalidSpeed", "InvalidPresetName", "PresetExist"};
-constexpr std::array<std::string_view, 4> not_found_codes = {"NoEntity", "NoToken", "NoProfile", "NoConfig"};
+// std::to_array: the sizes follow the lists, so a list cannot hide a duplicate behind its size.
+constexpr auto auth_codes = std::to_array<std::string_view>(
+    {"NotAuthorized", "FailedAuthentication", "InvalidSecurity", "FailedCheck", "SecurityTokenUnavailable",
+     "MessageExpired"});
+constexpr auto unsupported_codes = std::to_array<std::string_view>(
+    {"ActionNotSupported", "NotSupported", "NoPTZProfile", "NoSuchService", "NoHomePosition", "CannotOverwriteHome",
+     "SpaceNotSupported", "RelativeMoveNotSupported", "ActionNotImplemented", "TimeoutNotSupported"});
+constexpr auto invalid_codes = std::to_array<std::string_view>(
+    {"InvalidArgVal", "InvalidArg", "InvalidArgs", "InvalidPosition", "InvalidTranslation", "InvalidVelocity",
+     "InvalidSpeed", "InvalidPresetName", "PresetExist"});
+constexpr auto not_found_codes = std::to_array<std::string_view>({"NoEntity", "NoToken", "NoProfile", "NoConfig"});
+
+template <std::size_t N>
+constexpr bool all_distinct(const std::array<std::string_view, N>& names) {
+    for (std::size_t i = 0; i < N; ++i)
+        for (std::size_t j = i + 1; j < N; ++j)
+            if (names[i] == names[j]) return false;
+    return true;
+}
+static_assert(all_distinct(auth_codes) && all_distinct(unsupported_codes) && all_distinct(invalid_codes) &&
+              all_distinct(not_found_codes), "a fault code is listed twice");
 
 // A refused signature whose reason points at its time: our clock and the camera's disagree.
 bool mentions_time(const SoapFault& fault) {

@@ -1,5 +1,8 @@
 #include "soap_session.hpp"
 
+#include <exception>
+#include <new>
+
 #include "text_format.hpp"
 
 #include "hashes.hpp"
@@ -42,6 +45,21 @@ SoapRequest SoapSession::build(const std::string& url, std::string_view service_
 
 Result<ParsedReply> SoapSession::call(const std::string& url, std::string_view service_ns, std::string_view operation,
                                       std::string_view body, bool signed_call) {
+    // Exceptions stay inside the module: every camera exchange passes here.
+    try {
+        return call_or_throw(url, service_ns, operation, body, signed_call);
+    } catch (const std::bad_alloc&) {
+        return make_error(ErrorKind::device_error, format_text("{}: out of memory", operation));
+    } catch (const std::exception& e) {
+        return std::unexpected(
+            scrubbed(Error{ErrorKind::device_error, format_text("{}: internal error: {}", operation, e.what()), {}}));
+    } catch (...) {
+        return make_error(ErrorKind::device_error, format_text("{}: internal error", operation));
+    }
+}
+
+Result<ParsedReply> SoapSession::call_or_throw(const std::string& url, std::string_view service_ns,
+                                               std::string_view operation, std::string_view body, bool signed_call) {
     bool has_user = !camera_.user.empty();
     bool dropped_ws_security = false;
     Error last{ErrorKind::not_authorized, format_text("{}: the camera refused the credentials", operation), {}};

@@ -21,7 +21,8 @@ public:
 
     /// `signed_call`: add WS-Security (false for GetSystemDateAndTime). A 401 with a Digest challenge
     /// is answered, and Digest is kept for later calls; WS-Security is dropped if the camera refuses
-    /// it while Digest passes. Errors start with `operation`.
+    /// it while Digest passes. Errors start with `operation`. Never throws: an exception inside
+    /// (bad_alloc, the random source failing, a transport's) is a device_error.
     Result<ParsedReply> call(const std::string& url, std::string_view service_ns, std::string_view operation,
                              std::string_view body, bool signed_call = true);
 
@@ -32,6 +33,8 @@ public:
     const ClientOptions& options() const { return options_; }
 
 private:
+    Result<ParsedReply> call_or_throw(const std::string& url, std::string_view service_ns, std::string_view operation,
+                                      std::string_view body, bool signed_call);
     SoapRequest build(const std::string& url, std::string_view service_ns, std::string_view operation,
                       std::string_view body, bool with_ws_security);
     Error scrubbed(Error error) const;

@@ -1,6 +1,8 @@
 #include "xml_reader.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <optional>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -100,16 +102,41 @@ XmlNode XmlDocument::root() const {
     return doc_ ? XmlNode(xmlDocGetRootElement(static_cast<xmlDoc*>(doc_.get()))) : XmlNode{};
 }
 
+namespace {
+
+bool contains_ignoring_case(std::string_view text, std::string_view part) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    return std::ranges::search(text, part, [&](char a, char b) { return lower(a) == lower(b); }).begin() != text.end();
+}
+
+// Refused before libxml2 sees the bytes, so it never parses a DTD or an entity declaration. The byte
+// search holds only for an ASCII-compatible encoding: the text must start with '<' (after a UTF-8
+// BOM and blanks) and hold no NUL, which rules out UTF-16/32 and EBCDIC.
+std::optional<std::string_view> refused_before_parsing(std::string_view text) {
+    std::string_view rest = text;
+    if (rest.starts_with("\xEF\xBB\xBF")) rest.remove_prefix(3);
+    auto first = rest.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos || rest[first] != '<') return "XML not starting with '<' refused";
+    if (text.find('\0') != std::string_view::npos) return "XML with a NUL byte refused";
+    if (contains_ignoring_case(text, "<!DOCTYPE") || contains_ignoring_case(text, "<!ENTITY"))
+        return "XML with a DTD refused";
+    return std::nullopt;
+}
+
+}  // namespace
+
 Result<XmlDocument> parse_xml(std::string_view text, std::size_t max_bytes) {
     if (text.empty()) return make_error(ErrorKind::invalid_input, "empty XML");
     if (text.size() > max_bytes) return make_error(ErrorKind::invalid_input, "XML reply too large");
+    if (auto refused = refused_before_parsing(text)) return make_error(ErrorKind::invalid_input, std::string(*refused));
     // No XML_PARSE_NOENT (entities stay unexpanded), no DTDLOAD/DTDATTR, no network; quiet.
     int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
     xmlDoc* doc = xmlReadMemory(text.data(), static_cast<int>(text.size()), "reply.xml", nullptr, options);
     if (!doc) return make_error(ErrorKind::invalid_input, "not well-formed XML");
     XmlDocument out;
     out.doc_ = std::shared_ptr<void>(doc, [](void* d) { xmlFreeDoc(static_cast<xmlDoc*>(d)); });
-    if (doc->intSubset || doc->extSubset) return make_error(ErrorKind::invalid_input, "XML with a DTD refused");
+    if (doc->intSubset || doc->extSubset)  // kept as a second line of defence
+        return make_error(ErrorKind::invalid_input, "XML with a DTD refused");
     if (!xmlDocGetRootElement(doc)) return make_error(ErrorKind::invalid_input, "XML without an element");
     return out;
 }

@@ -74,3 +74,31 @@ TEST_CASE("http digest: a Hikvision challenge parses; Basic and SHA-256-only cha
     CHECK_FALSE(rfc2069->qop_auth);
     CHECK(digest_authorization(*rfc2069, "u", "p", "POST", "/x", 1, "c").find("qop") == std::string::npos);
 }
+
+TEST_CASE("http digest: a second challenge in one header is not merged into the first") {
+    auto first = parse_digest_challenge(R"(Digest realm="a", nonce="n1", qop="auth", Digest realm="b", nonce="n2")");
+    REQUIRE(first);
+    CHECK(first->realm == "a");
+    CHECK(first->nonce == "n1");
+    CHECK(first->qop_auth);
+    auto after_basic = parse_digest_challenge(R"(Basic realm="basic", Digest realm="d", nonce="n")");
+    REQUIRE(after_basic);
+    CHECK(after_basic->realm == "d");
+}
+
+TEST_CASE("http digest: each challenge is tried until one is MD5 (SHA-256 offered first)") {
+    auto md5 = parse_digest_challenge(
+        R"(Digest realm="cam", nonce="sha", algorithm=SHA-256, qop="auth", Digest realm="cam", nonce="md5", algorithm=MD5, qop="auth")");
+    REQUIRE(md5);
+    CHECK(md5->nonce == "md5");
+    CHECK_FALSE(parse_digest_challenge(R"(Digest realm="cam", nonce="a", algorithm=SHA-256, Digest realm="cam", nonce="b", algorithm=MD5-sess)"));
+}
+
+TEST_CASE("http digest: quotes and backslashes in the username and the echoed values are escaped") {
+    auto challenge = parse_digest_challenge(R"(Digest realm="my \"cam\"", nonce="n")");
+    REQUIRE(challenge);
+    CHECK(challenge->realm == R"(my "cam")");
+    std::string header = digest_authorization(*challenge, R"(ad"mi\n)", "p", "POST", "/x", 1, "c");
+    CHECK(header.find(R"(username="ad\"mi\\n")") != std::string::npos);
+    CHECK(header.find(R"(realm="my \"cam\"")") != std::string::npos);
+}

@@ -9,9 +9,14 @@
 
 #include <chrono>
 #include <functional>
+#include <future>
+#include <memory>
 #include <string>
 #include <thread>
 
+#include "ptz/host_resolver.hpp"
+#include "ptz/http_digest.hpp"
+#include "ptz/http_url.hpp"
 #include "ptz/soap_transport.hpp"
 
 using namespace ptzgrab;
@@ -151,4 +156,83 @@ TEST_CASE("http transport: https and other schemes are refused before any connec
     auto closed = make_http_transport()->post(request_to(closed_url));
     REQUIRE_FALSE(closed);
     CHECK(closed.error().kind == ErrorKind::source_unreachable);
+}
+
+TEST_CASE("http transport: a host name is resolved and reached (localhost, from /etc/hosts)") {
+    std::string seen;
+    {
+        OneShotServer server([&](int connection) {
+            seen = read_request(connection);
+            send_all(connection, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        });
+        std::string url = server.url();
+        url.replace(url.find("127.0.0.1"), 9, "localhost");
+        auto reply = make_http_transport()->post(request_to(url));
+        REQUIRE_MESSAGE(reply, (reply ? "" : reply.error().message));
+        CHECK(reply->body == "ok");
+    }
+    CHECK(seen.find("\r\nHost: localhost:") != std::string::npos);
+}
+
+TEST_CASE("host resolver: a literal IP never reaches the resolver") {
+    int lookups = 0;
+    HostLookup counting = [&](const std::string&, const std::string&) -> Result<Endpoints> {
+        ++lookups;
+        return make_error(ErrorKind::source_unreachable, "no");
+    };
+    auto deadline = std::chrono::steady_clock::now() + 1s;
+    auto v4 = resolve_host("192.0.2.7", "8080", deadline, counting);
+    REQUIRE(v4);
+    REQUIRE(v4->size() == 1);
+    CHECK(v4->front().port() == 8080);
+    auto v6 = resolve_host("fe80::1", "80", deadline, counting);
+    REQUIRE(v6);
+    CHECK(v6->front().address().is_v6());
+    CHECK(lookups == 0);
+}
+
+TEST_CASE("host resolver: a DNS lookup that hangs is a timeout at the deadline, not when the lookup returns") {
+    // A slow DNS server cannot be made real on loopback: the lookup waits until the test releases it.
+    auto release = std::make_shared<std::promise<void>>();
+    std::shared_future<void> released = release->get_future().share();
+    HostLookup hanging = [released](const std::string&, const std::string&) -> Result<Endpoints> {
+        released.wait_for(10s);
+        return make_error(ErrorKind::source_unreachable, "late");
+    };
+    auto started = std::chrono::steady_clock::now();
+    auto resolved = resolve_host("camera.example", "80", started + 300ms, hanging);
+    auto took = std::chrono::steady_clock::now() - started;
+    release->set_value();  // the abandoned helper ends now, on its own
+    REQUIRE_FALSE(resolved);
+    CHECK(resolved.error().kind == ErrorKind::timeout);
+    CHECK(took >= 290ms);
+    CHECK(took < 2s);
+}
+
+TEST_CASE("http transport: the Host header brackets an IPv6 host and leaves out port 80") {
+    auto v6 = parse_http_url("http://[fe80::1]:8080/onvif/device_service");
+    REQUIRE(v6);
+    CHECK(v6->host == "fe80::1");
+    CHECK(host_field(*v6) == "[fe80::1]:8080");
+    auto v6_default = parse_http_url("http://[::1]/onvif/device_service");
+    REQUIRE(v6_default);
+    CHECK(host_field(*v6_default) == "[::1]");
+    auto v4 = parse_http_url("http://192.168.1.64/onvif/device_service");
+    REQUIRE(v4);
+    CHECK(host_field(*v4) == "192.168.1.64");
+}
+
+TEST_CASE("http transport: a SHA-256 Digest challenge first does not hide the MD5 one after it") {
+    OneShotServer server([](int connection) {
+        read_request(connection);
+        send_all(connection,
+                 "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"cam\", nonce=\"s\", algorithm=SHA-256, "
+                 "qop=\"auth\"\r\nWWW-Authenticate: Digest realm=\"cam\", nonce=\"m\", algorithm=MD5, qop=\"auth\"\r\n"
+                 "Content-Length: 0\r\nConnection: close\r\n\r\n");
+    });
+    auto reply = make_http_transport()->post(request_to(server.url()));
+    REQUIRE_MESSAGE(reply, (reply ? "" : reply.error().message));
+    auto challenge = parse_digest_challenge(reply->www_authenticate);
+    REQUIRE(challenge);
+    CHECK(challenge->nonce == "m");
 }

@@ -91,3 +91,20 @@ TEST_CASE("onvif calls: status, profiles, capabilities and options are read from
     CHECK(*camera_time == std::chrono::sys_days(std::chrono::year(2026) / 11 / 27) + std::chrono::hours(19) +
                               std::chrono::minutes(5) + std::chrono::seconds(30));
 }
+
+TEST_CASE("onvif calls: camera numbers out of any sensible range are refused or capped before they become ints") {
+    std::optional<ParsedReply> keep;
+    std::string huge_year = date_time_reply(2026, 11, 27, 19, 5, 30);
+    huge_year.replace(huge_year.find("<tt:Year>2026"), 13, "<tt:Year>1e300");
+    CHECK_FALSE(onvif::read_system_date_and_time(body_of(huge_year, keep)));
+    std::string huge_hour = date_time_reply(2026, 11, 27, 19, 5, 30);
+    huge_hour.replace(huge_hour.find("<tt:Hour>19"), 11, "<tt:Hour>-1e300");
+    CHECK_FALSE(onvif::read_system_date_and_time(body_of(huge_hour, keep)));
+
+    std::string huge_presets = node_reply;
+    huge_presets.replace(huge_presets.find(">300<"), 5, ">1e20<");
+    PtzInfo info;
+    onvif::read_node(body_of(huge_presets, keep), info);
+    CHECK(info.presets);
+    CHECK(info.max_presets == 100000);
+}

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <new>
+#include <stdexcept>
 
 #include "camera_replies.hpp"
 #include "ptz/http_digest.hpp"
@@ -287,10 +289,11 @@ TEST_CASE("client: a relative move without a relative space is a timed Continuou
     Clock clock;
     auto client = connected(t, clock);
     REQUIRE(client->move(MoveCommand{MoveMode::relative, Axes{0.4, -0.2, {}}, 0.5, {}}));
-    REQUIRE(t->requests.size() == 2);
-    CHECK(ReplayTransport::operation_of(t->requests[0]) == "ContinuousMove");
-    CHECK(contains(t->requests[0].envelope, R"(<tt:PanTilt x="0.5" y="-0.25"/>)"));
-    CHECK(ReplayTransport::operation_of(t->requests[1]) == "Stop");
+    REQUIRE(t->requests.size() == 3);
+    CHECK(ReplayTransport::operation_of(t->requests[0]) == "GetStatus");  // where the move starts, for settling
+    CHECK(ReplayTransport::operation_of(t->requests[1]) == "ContinuousMove");
+    CHECK(contains(t->requests[1].envelope, R"(<tt:PanTilt x="0.5" y="-0.25"/>)"));
+    CHECK(ReplayTransport::operation_of(t->requests[2]) == "Stop");
     REQUIRE(clock.sleeps.size() == 1);
     CHECK(clock.sleeps[0] == milliseconds(800));  // 0.4 units at 0.5 of 1 unit/s
 }
@@ -353,4 +356,65 @@ TEST_CASE("client: a camera that lists a relative space but refuses RelativeMove
     CHECK(t->sent("Stop").size() == 1);
     CHECK(clock.sleeps == std::vector<milliseconds>{milliseconds(300)});
     CHECK_FALSE(client->info().relative);
+}
+
+TEST_CASE("client: after GotoPreset, IDLE at the old position is not the end of the move") {
+    auto t = camera();
+    Clock clock;
+    auto client = connected(t, clock);
+    // Before the move, then two IDLE polls at the old position, then moving to preset 1 (0.1, 0.2, 0).
+    t->on("GetStatus", {ok(status_reply(0.5, 0.5, 0, "IDLE", "IDLE")), ok(status_reply(0.5, 0.5, 0, "IDLE", "IDLE")),
+                        ok(status_reply(0.5, 0.5, 0, "IDLE", "IDLE")), ok(status_reply(0.3, 0.35, 0, "MOVING", "IDLE")),
+                        ok(status_reply(0.1, 0.2, 0, "IDLE", "IDLE"))});
+    REQUIRE(client->goto_preset("1"));
+    auto settled = client->wait_until_settled();
+    REQUIRE(settled);
+    CHECK(settled->settled);
+    CHECK(settled->how == "idle");
+    CHECK(settled->last.position.pan == doctest::Approx(0.1));
+    CHECK(t->sent("GetStatus").size() == 6);
+}
+
+TEST_CASE("client: an AbsoluteMove to where the camera already is settles at the target without waiting") {
+    auto t = camera();
+    Clock clock;
+    auto client = connected(t, clock);
+    REQUIRE(client->move(MoveCommand{MoveMode::absolute, Axes{0.5, 0.5, 0.0}, {}, {}}));
+    auto settled = client->wait_until_settled();
+    REQUIRE(settled);
+    CHECK(settled->settled);
+    CHECK(settled->how == "idle");
+    CHECK(t->sent("GetStatus").size() == 3);  // before the move, then two polls
+}
+
+TEST_CASE("client: an exception inside a call (out of memory, a failing transport) comes back as device_error") {
+    auto t = camera();
+    Clock clock;
+    auto client = connected(t, clock);
+    t->hook = [](const SoapRequest& request) -> std::optional<Result<SoapReply>> {
+        if (ReplayTransport::operation_of(request) == "GetStatus") throw std::bad_alloc();
+        if (ReplayTransport::operation_of(request) == "Stop") throw std::runtime_error("socket exploded");
+        return std::nullopt;
+    };
+    auto status = client->status();
+    REQUIRE_FALSE(status);
+    CHECK(status.error().kind == ErrorKind::device_error);
+    CHECK(status.error().message == "GetStatus: out of memory");
+    auto stopped = client->stop();
+    REQUIRE_FALSE(stopped);
+    CHECK(stopped.error().kind == ErrorKind::device_error);
+    CHECK(stopped.error().message == "Stop: internal error: socket exploded");
+}
+
+TEST_CASE("client: an exception outside the SOAP exchange (the sleep hook) does not leave the client either") {
+    auto t = camera(false);
+    ClientOptions options;
+    options.now = [] { return our_now; };
+    options.sleep = [](milliseconds) { throw std::runtime_error("no sleep today"); };
+    auto client = PtzClient::connect(settings(), t, options);
+    REQUIRE(client);
+    auto moved = (*client)->move(MoveCommand{MoveMode::relative, Axes{0.4, -0.2, {}}, 0.5, {}});
+    REQUIRE_FALSE(moved);
+    CHECK(moved.error().kind == ErrorKind::device_error);
+    CHECK(moved.error().message == "move: internal error: no sleep today");
 }

@@ -36,7 +36,7 @@ ClientOptions fast_options() {
 
 TEST_CASE("settle: IDLE with the same position in two polls is settled") {
     Script s{{at(0.1, MoveState::moving), at(0.3, MoveState::moving), at(0.5, MoveState::idle), at(0.5, MoveState::idle)}};
-    auto r = wait_for_settle([&] { return s.next(); }, fast_options());
+    auto r = wait_for_settle([&] { return s.next(); }, fast_options(), MoveStart{});
     REQUIRE(r);
     CHECK(r->settled);
     CHECK(r->how == "idle");
@@ -45,16 +45,59 @@ TEST_CASE("settle: IDLE with the same position in two polls is settled") {
 }
 
 TEST_CASE("settle: IDLE reported before the camera starts moving is not taken for the end of the move") {
-    Script s{{at(0.0, MoveState::idle), at(0.2, MoveState::moving), at(0.4, MoveState::idle), at(0.4, MoveState::idle)}};
-    auto r = wait_for_settle([&] { return s.next(); }, fast_options());
+    // Hikvision and Dahua answer IDLE at the old position for a few hundred ms after GotoPreset or AbsoluteMove.
+    Script s{{at(0.0, MoveState::idle), at(0.0, MoveState::idle), at(0.2, MoveState::moving), at(0.4, MoveState::idle),
+              at(0.4, MoveState::idle)}};
+    MoveStart start{at(0.0, MoveState::idle), {}};
+    auto r = wait_for_settle([&] { return s.next(); }, fast_options(), start);
     REQUIRE(r);
     CHECK(r->settled);
+    CHECK(r->how == "idle");
     CHECK(r->last.position.pan == 0.4);
+    CHECK(s.polls == 5);
+}
+
+TEST_CASE("settle: without a known start, IDLE before any MOVING waits for the settle time") {
+    Script s{{at(0.0, MoveState::idle)}};
+    auto r = wait_for_settle([&] { return s.next(); }, fast_options(), MoveStart{});
+    REQUIRE(r);
+    CHECK(r->settled);
+    CHECK(r->waited >= milliseconds(2000));
+}
+
+TEST_CASE("settle: IDLE away from the start position is the end of a move too fast to be seen MOVING") {
+    Script s{{at(0.4, MoveState::idle)}};
+    auto r = wait_for_settle([&] { return s.next(); }, fast_options(), MoveStart{at(0.0, MoveState::idle), {}});
+    REQUIRE(r);
+    CHECK(r->settled);
+    CHECK(r->how == "idle");
+    CHECK(s.polls == 2);
+}
+
+TEST_CASE("settle: IDLE at the target is settled even when the move did not change the position") {
+    Script s{{at(0.3, MoveState::idle)}};
+    auto r = wait_for_settle([&] { return s.next(); }, fast_options(),
+                             MoveStart{at(0.3, MoveState::idle), Axes{0.3, {}, {}}});
+    REQUIRE(r);
+    CHECK(r->settled);
+    CHECK(r->how == "idle");
+    CHECK(s.polls == 2);
+}
+
+TEST_CASE("settle: a camera without Position waits at least the settle time, even after MOVING then IDLE") {
+    PtzStatus moving{Axes{}, MoveState::moving, MoveState::moving, {}};
+    PtzStatus idle{Axes{}, MoveState::idle, MoveState::idle, {}};
+    Script s{{idle, idle, moving, idle}};
+    auto r = wait_for_settle([&] { return s.next(); }, fast_options(), MoveStart{idle, {}});
+    REQUIRE(r);
+    CHECK(r->settled);
+    CHECK(r->waited >= milliseconds(2000));
+    CHECK(r->last.pan_tilt == MoveState::idle);
 }
 
 TEST_CASE("settle: without MoveStatus, the position must hold after the settle time") {
     Script s{{at(0.5, MoveState::unknown)}};
-    auto r = wait_for_settle([&] { return s.next(); }, fast_options());
+    auto r = wait_for_settle([&] { return s.next(); }, fast_options(), MoveStart{});
     REQUIRE(r);
     CHECK(r->settled);
     CHECK(r->how == "settle time (no MoveStatus)");
@@ -63,7 +106,7 @@ TEST_CASE("settle: without MoveStatus, the position must hold after the settle t
 
 TEST_CASE("settle: a MoveStatus stuck at MOVING is settled once the position holds after the settle time") {
     Script s{{at(0.1, MoveState::moving), at(0.2, MoveState::moving), at(0.3, MoveState::moving)}};
-    auto r = wait_for_settle([&] { return s.next(); }, fast_options());
+    auto r = wait_for_settle([&] { return s.next(); }, fast_options(), MoveStart{});
     REQUIRE(r);
     CHECK(r->settled);
     CHECK(r->how == "position steady (MoveStatus stuck)");
@@ -79,7 +122,7 @@ TEST_CASE("settle: a camera that never stops moving gives settled=false at the d
             pan += 0.01;
             return at(pan, MoveState::moving);
         },
-        fast_options());
+        fast_options(), MoveStart{});
     REQUIRE(r);
     CHECK_FALSE(r->settled);
     CHECK(r->waited >= milliseconds(10000));
@@ -88,7 +131,7 @@ TEST_CASE("settle: a camera that never stops moving gives settled=false at the d
 
 TEST_CASE("settle: a status error ends the wait with that error") {
     auto r = wait_for_settle([]() -> Result<PtzStatus> { return make_error(ErrorKind::timeout, "GetStatus: slow"); },
-                             fast_options());
+                             fast_options(), MoveStart{});
     REQUIRE_FALSE(r);
     CHECK(r.error().kind == ErrorKind::timeout);
 }

@@ -26,6 +26,24 @@ TEST_CASE("xml: a DTD is refused and entities are never expanded") {
     CHECK_FALSE(external);
 }
 
+TEST_CASE("xml: a DOCTYPE or ENTITY is refused from the bytes, before libxml2 parses it") {
+    // An unterminated internal subset: libxml2 would call it malformed; the byte check names the DTD.
+    auto unterminated = parse_xml(R"(<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">)");
+    REQUIRE_FALSE(unterminated);
+    CHECK(unterminated.error().message == "XML with a DTD refused");
+    auto lone_entity = parse_xml(R"(<r><!ENTITY a "x"></r>)");
+    REQUIRE_FALSE(lone_entity);
+    CHECK(lone_entity.error().message == "XML with a DTD refused");
+    using namespace std::string_literals;
+    auto utf16 = parse_xml("\xFF\xFE<\0r\0/\0>\0"s);  // where a byte search could not see a DOCTYPE
+    REQUIRE_FALSE(utf16);
+    CHECK(utf16.error().message == "XML not starting with '<' refused");
+    auto nul = parse_xml("<\0r\0/\0>\0"s);
+    REQUIRE_FALSE(nul);
+    CHECK(nul.error().message == "XML with a NUL byte refused");
+    CHECK(parse_xml("\xEF\xBB\xBF\n <r>DOCTYPE and ENTITY as words are fine</r>"));
+}
+
 TEST_CASE("xml: empty, oversized and broken documents are errors, not crashes") {
     CHECK_FALSE(parse_xml(""));
     CHECK_FALSE(parse_xml("<a><b></a>"));
