@@ -17,7 +17,11 @@ struct PtzCameras::Camera {
     SourceLane lane;                          // last member: joined first, while the client still lives
 };
 
-PtzCameras::PtzCameras(const std::vector<SourceConfig>& sources, Connect connect) : connect_(std::move(connect)) {
+PtzCameras::PtzCameras(const std::vector<SourceConfig>& sources, std::chrono::milliseconds settle_timeout)
+    : PtzCameras(sources, default_connect(settle_timeout), settle_timeout) {}
+
+PtzCameras::PtzCameras(const std::vector<SourceConfig>& sources, Connect connect, std::chrono::milliseconds settle_timeout)
+    : connect_(std::move(connect)), settle_timeout_(settle_timeout) {
     for (const SourceConfig& source : sources) {
         if (!source.onvif) continue;
         auto camera = std::make_unique<Camera>();

@@ -5,6 +5,7 @@
 
 #include "core/url.hpp"
 #include "ptz_cameras.hpp"
+#include "ptz_not_settled.hpp"
 #include "ptz_params.hpp"
 #include "responses.hpp"
 #include "routes.hpp"
@@ -85,6 +86,9 @@ json::array presets_json(const std::vector<ptz::Preset>& presets) {
 Outcome settled_snapshot(ServerContext& ctx, const SourceConfig& source, Client& client) {
     auto settled = client.wait_until_settled();
     if (!settled) return failure(settled.error(), &*source.onvif);
+    // Still moving at the deadline: any frame now would show the motion. 504, the client kept.
+    if (!settled->settled)
+        return {error_response(not_settled_error(*settled, ctx.ptz->settle_timeout()), &*source.onvif), std::nullopt};
     // A held-open stream delivers a picture some time after the camera took it (the camera's encoder,
     // RTSP, ffmpeg's decoder and encoder): its next frame after the settle may still show the last of
     // the motion (measured on the test camera: ~70 ms of motion in 1 of 4 runs). Frames taken before
