@@ -44,9 +44,14 @@ public:
 
     /// Whether `source` can be steered (it has onvif settings). Any thread.
     bool has(const std::string& source) const;
-    /// Any thread: queues `task` on the source's lane (tasks of one camera run one at a time).
-    /// A source that is not steerable, or a controller shutting down, runs it at once with an error.
-    void run(const std::string& source, Task task);
+    /// Requests that may wait for one camera behind the one it is busy with; more are refused (503, Retry-After: 1).
+    static constexpr int max_pending_calls = 4;
+
+    /// Any thread: queues `task` on the source's lane (tasks of one camera run one at a time); it
+    /// runs exactly once, even when the connect throws. A source that is not steerable, or a
+    /// controller shutting down, runs it at once with an error. False, with `task` dropped unrun,
+    /// when max_pending_calls tasks already wait for the camera: the caller answers "busy".
+    [[nodiscard]] bool run(const std::string& source, Task task);
 
     /// The clients' settle wait: named in the reason of a 504 when a move did not end within it.
     std::chrono::milliseconds settle_timeout() const { return settle_timeout_; }
@@ -60,6 +65,7 @@ public:
 
 private:
     struct Camera;
+    void serve(Camera& camera, const Task& task);  // on camera's lane: connect if needed, then task
     std::map<std::string, std::unique_ptr<Camera>> cameras_;  // fixed after construction
     Connect connect_;
     std::chrono::milliseconds settle_timeout_;

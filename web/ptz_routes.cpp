@@ -115,6 +115,17 @@ Outcome settled_snapshot(ServerContext& ctx, const SourceConfig& source, Client&
     return {std::move(res), std::nullopt};
 }
 
+// The camera already has PtzCameras::max_pending_calls requests: try again shortly, not behind them.
+Response busy_response(const SourceConfig& source) {
+    auto res = json_response(http::status::service_unavailable,
+                             json::object{{"error", "busy"},
+                                          {"reason", "the camera of source " + source.name + " already has " +
+                                                         std::to_string(PtzCameras::max_pending_calls) +
+                                                         " requests waiting; try again"}});
+    res.set(http::field::retry_after, "1");
+    return res;
+}
+
 using Call = std::function<Outcome(Client&)>;
 
 // The source the request names (the first when none): 404 unknown, 409 without onvif settings, 503
@@ -125,7 +136,7 @@ void on_camera(ServerContext& ctx, const Target& target, const Reply& reply, Cal
     if (!source->onvif || !ctx.ptz || !ctx.ptz->has(source->name))
         return reply(error_response(Error{ErrorKind::unsupported, "source " + source->name + " has no onvif settings", {}}));
     const OnvifSettings* camera = &*source->onvif;
-    ctx.ptz->run(source->name, [reply, call = std::move(call), camera](Result<Client*> client) -> std::optional<Error> {
+    bool queued = ctx.ptz->run(source->name, [reply, call, camera](Result<Client*> client) -> std::optional<Error> {
         if (!client) {
             reply(error_response(client.error(), camera));
             return client.error();
@@ -142,6 +153,7 @@ void on_camera(ServerContext& ctx, const Target& target, const Reply& reply, Cal
         reply(std::move(outcome.response));
         return outcome.failed;
     });
+    if (!queued) reply(busy_response(*source));
 }
 
 // A call that moves or changes the camera: {"ok": true}, or with then=snapshot the settled frame.
