@@ -17,8 +17,12 @@ namespace json = boost::json;
 using Client = ptz::PtzClient;
 using std::chrono::milliseconds;
 
-/// How much later than the camera took it a live source's frame may arrive (see settled_snapshot).
-constexpr milliseconds live_delivery_allowance{500};
+/// then=snapshot on a live source answers the first frame that arrived at least this long after the
+/// camera settled. A held-open stream delivers a picture later than the camera took it (the camera's
+/// encoder, RTSP buffering, ffmpeg's decoder and encoder): 0.5-2 s on real cameras, ~70 ms on the
+/// loopback test camera. A frame that arrives sooner may still show the end of the motion. A one-shot
+/// source needs none: its grab opens a new session, whose first keyframe comes after the settle.
+constexpr milliseconds live_latency_allowance_ms{1000};
 
 // What a task answers with, and the error of its own calls (PtzCameras drops the client on some).
 struct Outcome {
@@ -89,11 +93,8 @@ Outcome settled_snapshot(ServerContext& ctx, const SourceConfig& source, Client&
     // Still moving at the deadline: any frame now would show the motion. 504, the client kept.
     if (!settled->settled)
         return {error_response(not_settled_error(*settled, ctx.ptz->settle_timeout()), &*source.onvif), std::nullopt};
-    // A held-open stream delivers a picture some time after the camera took it (the camera's encoder,
-    // RTSP, ffmpeg's decoder and encoder): its next frame after the settle may still show the last of
-    // the motion (measured on the test camera: ~70 ms of motion in 1 of 4 runs). Frames taken before
-    // this allowance has passed are skipped; a one-shot grab starts a new connection and needs none.
-    if (source.live.mode != LiveMode::off) std::this_thread::sleep_for(live_delivery_allowance);
+    // Frames that arrive within the allowance may have been taken during the motion: skipped.
+    if (source.live.mode != LiveMode::off) std::this_thread::sleep_for(live_latency_allowance_ms);
     auto snapshot = ctx.cache.get_blocking(source.name, FrameWanted{.force_refresh = true, .younger_than = std::nullopt, .never_wait = false});
     if (snapshot && snapshot->stale)
         snapshot = std::unexpected(snapshot->refresh_error.value_or(
