@@ -30,6 +30,17 @@ struct Outcome {
     std::optional<Error> failed;
 };
 
+constexpr size_t max_reason_bytes = 300;
+
+// At most `max` bytes, never half a UTF-8 character (a cut one would make the JSON invalid).
+std::string cut_on_character(std::string text, size_t max) {
+    if (text.size() <= max) return text;
+    size_t end = max;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // text[end] starts the cut
+    text.resize(end);
+    return text;
+}
+
 // One line, masked against the camera's URL (its password too), cut to a readable length.
 std::string reason_of(const Error& error, const OnvifSettings* camera) {
     Error shown = masked_error(error, camera ? std::string_view(camera->device_url) : std::string_view{});
@@ -39,7 +50,7 @@ std::string reason_of(const Error& error, const OnvifSettings* camera) {
         for (size_t at; (at = text.find(camera->password)) != std::string::npos;) text.replace(at, camera->password.size(), "***");
     for (char& c : text)
         if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    return text.substr(0, 300);
+    return cut_on_character(std::move(text), max_reason_bytes);
 }
 
 Response error_response(const Error& error, const OnvifSettings* camera = nullptr) {
@@ -129,7 +140,7 @@ Response busy_response(const SourceConfig& source) {
 
 using Call = std::function<Outcome(Client&)>;
 
-// The source the request names (the first when none): 404 unknown, 409 without onvif settings, 503
+// The source the request names (the first when none, for GETs only): 404 unknown, 409 without onvif settings, 503
 // when the server has no PTZ at all; else `call` runs on its lane and answers.
 void on_camera(ServerContext& ctx, const Target& target, const Reply& reply, Call call) {
     const SourceConfig* source = pick_source(ctx, target);
@@ -183,6 +194,13 @@ const OnvifSettings* camera_of(ServerContext& ctx, const Target& target) {
 
 void bad_request(const Reply& reply, const Error& error) { reply(error_response(error)); }
 
+// A POST changes a camera, so it names one: never "the first source" by default (GETs may).
+bool names_no_source(const Target& target, const Reply& reply) {
+    if (target.find("source")) return false;
+    bad_request(reply, Error{ErrorKind::invalid_input, "source= is required: which camera to steer", {}});
+    return true;
+}
+
 }  // namespace
 
 void serve_ptz_info(ServerContext& ctx, const Target& target, const Reply& reply) {
@@ -207,6 +225,7 @@ void serve_ptz_presets(ServerContext& ctx, const Target& target, const Reply& re
 }
 
 void serve_ptz_set_preset(ServerContext& ctx, const Target& target, const Reply& reply) {
+    if (names_no_source(target, reply)) return;
     auto name = required_text(target, "name");
     if (!name) return bad_request(reply, name.error());
     on_camera(ctx, target, reply,
@@ -216,6 +235,7 @@ void serve_ptz_set_preset(ServerContext& ctx, const Target& target, const Reply&
 }
 
 void serve_ptz_remove_preset(ServerContext& ctx, const Target& target, const Reply& reply) {
+    if (names_no_source(target, reply)) return;
     auto preset = required_text(target, "preset");
     if (!preset) return bad_request(reply, preset.error());
     on_camera(ctx, target, reply, changing(ctx, pick_source(ctx, target), false,
@@ -223,6 +243,7 @@ void serve_ptz_remove_preset(ServerContext& ctx, const Target& target, const Rep
 }
 
 void serve_ptz_move(ServerContext& ctx, const Target& target, const Reply& reply) {
+    if (names_no_source(target, reply)) return;
     auto params = parse_ptz_move(target);
     if (!params) return bad_request(reply, params.error());
     auto snapshot = wants_snapshot(target);
@@ -233,10 +254,12 @@ void serve_ptz_move(ServerContext& ctx, const Target& target, const Reply& reply
 }
 
 void serve_ptz_stop(ServerContext& ctx, const Target& target, const Reply& reply) {
+    if (names_no_source(target, reply)) return;
     on_camera(ctx, target, reply, changing(ctx, pick_source(ctx, target), false, [](Client& c) { return c.stop(); }));
 }
 
 void serve_ptz_goto(ServerContext& ctx, const Target& target, const Reply& reply) {
+    if (names_no_source(target, reply)) return;
     auto preset = required_text(target, "preset");
     if (!preset) return bad_request(reply, preset.error());
     auto speed = parse_ptz_speed(target);
@@ -248,6 +271,7 @@ void serve_ptz_goto(ServerContext& ctx, const Target& target, const Reply& reply
 }
 
 void serve_ptz_home(ServerContext& ctx, const Target& target, const Reply& reply) {
+    if (names_no_source(target, reply)) return;
     auto speed = parse_ptz_speed(target);
     if (!speed) return bad_request(reply, speed.error());
     auto snapshot = wants_snapshot(target);
@@ -257,6 +281,7 @@ void serve_ptz_home(ServerContext& ctx, const Target& target, const Reply& reply
 }
 
 void serve_ptz_set_home(ServerContext& ctx, const Target& target, const Reply& reply) {
+    if (names_no_source(target, reply)) return;
     on_camera(ctx, target, reply, changing(ctx, pick_source(ctx, target), false, [](Client& c) { return c.set_home(); }));
 }
 

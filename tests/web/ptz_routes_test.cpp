@@ -319,3 +319,35 @@ TEST_CASE("ptz routes: behind a camera that does not answer at most 4 requests w
         router.context.ptz = nullptr;
     }
 }
+
+TEST_CASE("ptz routes: a POST without source= is 400 and steers nothing; a GET still means the first source") {
+    PtzFixture f;
+    for (std::string target : {"/ptz/move?pan=0.5", "/ptz/stop", "/ptz/goto?preset=1", "/ptz/presets?name=door",
+                               "/ptz/presets/remove?preset=1", "/ptz/home", "/ptz/home/set"}) {
+        CAPTURE(target);
+        auto res = f.call("POST", target);
+        CHECK(res.result() == http::status::bad_request);
+        CHECK(error_of(res).at("reason").as_string().find("source=") != json::string::npos);
+    }
+    CHECK(f.connects == 0);
+    CHECK(f.call("GET", "/ptz/status").result() == http::status::bad_gateway);  // "cam", the first source
+    CHECK(f.connects == 1);
+}
+
+TEST_CASE("ptz routes: a long reason is cut on a UTF-8 character boundary, so the JSON stays valid") {
+    RouterFixture router{{steerable("cam")}, "tok"};
+    std::string long_reason = "x";
+    for (int i = 0; i < 200; ++i) long_reason += "\xC3\xA9";  // "é": byte 300 is the middle of one
+    ptzgrab::web::PtzCameras cameras{router.cache.sources(), [&](const ptzgrab::OnvifSettings&, std::stop_token)
+                                         -> ptzgrab::Result<std::unique_ptr<ptzgrab::ptz::PtzClient>> {
+                                         return ptzgrab::make_error(ptzgrab::ErrorKind::source_unreachable, long_reason);
+                                     }};
+    router.context.ptz = &cameras;
+    auto res = router.call("GET", "/ptz/status?source=cam", {{"Authorization", "Bearer tok"}});
+    router.context.ptz = nullptr;
+    CHECK(res.result() == http::status::bad_gateway);
+    json::object answer = error_of(res);  // throws on a cut character
+    std::string reason(answer.at("reason").as_string());
+    CHECK(reason.size() == 299);
+    CHECK(long_reason.starts_with(reason));
+}
