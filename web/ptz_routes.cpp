@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "core/url.hpp"
+#include "core/url_userinfo.hpp"
 #include "ptz_cameras.hpp"
 #include "ptz_not_settled.hpp"
 #include "ptz_params.hpp"
@@ -43,11 +44,10 @@ std::string cut_on_character(std::string text, size_t max) {
 
 // One line, masked against the camera's URL (its password too), cut to a readable length.
 std::string reason_of(const Error& error, const OnvifSettings* camera) {
-    Error shown = masked_error(error, camera ? std::string_view(camera->device_url) : std::string_view{});
+    Error shown = camera ? masked_login_error(error, camera->device_url, {camera->user, camera->password})
+                         : masked_error(error, {});
     std::string text = shown.message;
     if (!shown.detail.empty()) text += " (" + shown.detail + ")";
-    if (camera && camera->password.size() > 2)
-        for (size_t at; (at = text.find(camera->password)) != std::string::npos;) text.replace(at, camera->password.size(), "***");
     for (char& c : text)
         if (c == '\n' || c == '\r' || c == '\t') c = ' ';
     return cut_on_character(std::move(text), max_reason_bytes);
