@@ -305,8 +305,9 @@
   var ptz = {
     holdResendMs: 500,
     holdDurationS: 1,
-    holdTimer: 0,
     holding: null,        // the button held down, or null
+    holdId: 0,            // which hold a re-send loop belongs to (a quick re-press starts a new one)
+    wakeHold: null,       // ends the wait between two re-sends (the release)
   };
 
   function ptzUrl(path, params) {
@@ -397,21 +398,37 @@
     return params;
   }
 
+  /// Re-sends the held button's move with one request in flight at most: the next waits for the
+  /// previous answer (and holdResendMs), so a slow camera never gets a pile of moves to replay later.
+  async function holdLoop(button, id) {
+    while (ptz.holdId === id) {
+      var sent = Date.now();
+      await ptzCall("POST", "move", holdParams(button));
+      var wait = ptz.holdResendMs - (Date.now() - sent);
+      if (ptz.holdId === id && wait > 0) {
+        await new Promise(function (resolve) {
+          var timer = setTimeout(resolve, wait);
+          ptz.wakeHold = function () { clearTimeout(timer); resolve(); };
+        });
+      }
+    }
+  }
+
   function startHold(button) {
     if (ptz.holding) return;
     ptz.holding = button;
     button.classList.add("held");
     setBadge($("ptz-state"), "moving", "info");
-    var send = function () { ptzCall("POST", "move", holdParams(button)); };
-    send();
-    ptz.holdTimer = setInterval(send, ptz.holdResendMs);
+    holdLoop(button, ++ptz.holdId);
   }
 
   function endHold() {
     if (!ptz.holding) return;
     ptz.holding.classList.remove("held");
     ptz.holding = null;
-    clearInterval(ptz.holdTimer);
+    ++ptz.holdId;  // the loop sends no more moves
+    if (ptz.wakeHold) ptz.wakeHold();
+    ptz.wakeHold = null;
     ptzCall("POST", "stop").then(function () { setTimeout(refreshPosition, 300); });
   }
 

@@ -5,6 +5,7 @@
 
 #include "core/ffmpeg_locator.hpp"
 #include "core/frame.hpp"
+#include "core/json_text.hpp"
 #include "exit_codes.hpp"
 
 namespace ptzgrab::cli {
@@ -26,7 +27,7 @@ int run_info(const InfoOptions& o) {
             {"ffmpeg", {{"available", ffmpeg.usable}, {"path", ffmpeg.path}, {"version", ffmpeg.version},
                         {"problem", ffmpeg.problem}}},
         };
-        std::cout << boost::json::serialize(out) << "\n";
+        std::cout << json_text(out) << "\n";
     } else {
         std::cout << "ptzgrab " << PTZGRAB_VERSION << "\nOpenCV  " << opencv_version() << "\n";
         if (ffmpeg.usable)

@@ -8,7 +8,8 @@ namespace {
 constexpr const char* ptz_examples =
     "\nExamples:\n"
     "  ptzgrab ptz --onvif http://192.168.1.20/onvif/device_service --user admin status\n"
-    "      (the password from --password, the URL's userinfo, or $PTZGRAB_ONVIF_PASSWORD)\n"
+    "      (the password from --password, the URL's userinfo, or $PTZGRAB_ONVIF_PASSWORD; prefer the\n"
+    "      variable or --config: `ps` and the shell's history show --password)\n"
     "  ptzgrab ptz --config cameras.json --source gate presets --json\n"
     "  ptzgrab ptz --config cameras.json --source gate move --mode absolute --pan 0.5 --zoom 0.2 --snapshot after.jpg\n"
     "  ptzgrab ptz --config cameras.json --source gate move --pan -0.3 --duration 0.5   # continuous, 0.5 s\n"
@@ -80,7 +81,9 @@ CLI::App* setup_ptz(CLI::App& app, PtzOptions& o) {
     CLI::App* cmd = app.add_subcommand("ptz", "Steer a PTZ camera over ONVIF: move, zoom, presets, home");
     cmd->add_option("--onvif", o.onvif, "The camera's ONVIF device service: http://[USER[:PASS]@]HOST[:PORT]/onvif/device_service");
     cmd->add_option("--user", o.user, "ONVIF user (default: the URL's or the source's userinfo)");
-    cmd->add_option("--password", o.password, "ONVIF password (default: the URL's userinfo, else $PTZGRAB_ONVIF_PASSWORD)");
+    cmd->add_option("--password", o.password,
+                    "ONVIF password (default: the URL's userinfo, else $PTZGRAB_ONVIF_PASSWORD). Visible to every "
+                    "user in `ps` and kept in shell history: prefer $PTZGRAB_ONVIF_PASSWORD or --config");
     cmd->add_option("--config", o.config, "A sources file (as for serve); with --source, steer that source's camera")
         ->check(CLI::ExistingFile);
     cmd->add_option("--source", o.source, "The source in --config whose \"onvif\" settings are used");

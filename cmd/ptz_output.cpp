@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include "core/json_text.hpp"
+
 namespace ptzgrab::cli {
 namespace {
 
@@ -93,7 +95,7 @@ void print_info(const ptz::PtzInfo& info, const std::string& camera, bool as_jso
             {"ranges", {{"pan", range_json(info.pan_range)}, {"tilt", range_json(info.tilt_range)},
                         {"zoom", range_json(info.zoom_range)}, {"speed", range_json(info.speed_range)}}},
         };
-        std::cout << json::serialize(out) << "\n";
+        std::cout << json_text(out) << "\n";
         return;
     }
     std::cout << "camera    " << camera << "\n"
@@ -114,7 +116,7 @@ void print_info(const ptz::PtzInfo& info, const std::string& camera, bool as_jso
 
 void print_status(const ptz::PtzStatus& status, bool as_json) {
     if (as_json) {
-        std::cout << json::serialize(status_json(status)) << "\n";
+        std::cout << json_text(status_json(status)) << "\n";
         return;
     }
     std::cout << "position  " << axes_text(status.position) << "\n"
@@ -128,7 +130,7 @@ void print_presets(const std::vector<ptz::Preset>& presets, bool as_json) {
         for (const ptz::Preset& p : presets)
             out.push_back(json::object{{"token", p.token}, {"name", p.name}, {"label", p.label()},
                                        {"position", axes_json(p.position)}});
-        std::cout << json::serialize(out) << "\n";
+        std::cout << json_text(out) << "\n";
         return;
     }
     if (presets.empty()) std::cout << "no presets\n";
@@ -151,7 +153,7 @@ void print_action(const ActionReport& report, bool as_json) {
                                            {"height", report.shot->height}, {"bytes", report.shot->bytes},
                                            {"source", report.shot->source},
                                            {"seconds_after_settle", report.shot->seconds_after_settle}};
-        std::cout << json::serialize(out) << "\n";
+        std::cout << json_text(out) << "\n";
         return;
     }
     std::cout << report.text << "\n";

@@ -10,11 +10,14 @@
 #include "exit_codes.hpp"
 #include "signal_stop.hpp"
 #include "snapshot_steps.hpp"
+#include "web/ptz_not_settled.hpp"
 
 namespace ptzgrab::cli {
 namespace {
 
 using namespace std::chrono;
+
+milliseconds millis_of(double seconds) { return duration_cast<milliseconds>(duration<double>(seconds)); }
 
 // --url, else the config source's stream, else the camera's own (its RTSP login is the ONVIF one).
 Result<std::string> stream_url(ptz::PtzClient& client, const PtzOptions& o, const PtzTarget& target) {
@@ -50,6 +53,8 @@ int settle_and_grab(ptz::PtzClient& client, const PtzOptions& o, const PtzTarget
                     ActionReport& report) {
     auto settled = client.wait_until_settled();
     if (!settled) return print_ptz_error(settled.error(), target.camera);
+    // A frame grabbed while the camera still moves would be passed off as the new view: no file, exit 4.
+    if (!settled->settled) return print_ptz_error(web::not_settled_error(*settled, millis_of(o.settle_timeout_s)), target.camera);
     auto settled_at = steady_clock::now();  // the grab below starts after this moment
     report.settled = *settled;
     auto url = stream_url(client, o, target);

@@ -13,7 +13,6 @@ namespace ptzgrab::cli {
 namespace {
 
 constexpr const char* password_variable = "PTZGRAB_ONVIF_PASSWORD";
-constexpr size_t min_password_chars_to_mask = 3;  // as mask_text: shorter ones would wreck the text
 
 std::unexpected<Error> usage(std::string message) {
     return make_error(ErrorKind::invalid_input, std::move(message));
@@ -70,19 +69,6 @@ Result<PtzTarget> from_config(const PtzOptions& o) {
     return target;
 }
 
-void replace_all(std::string& text, const std::string& secret) {
-    if (secret.size() < min_password_chars_to_mask) return;
-    for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3))
-        text.replace(at, secret.size(), "***");
-}
-
-// The password as it would sit in a URL's userinfo.
-std::string percent_encoded(const std::string& password) {
-    std::string url = with_credentials("http://h/", {"u", password});  // "http://u:ENCODED@h/"
-    constexpr size_t head = std::string_view("http://u:").size(), tail = std::string_view("@h/").size();
-    return url.size() > head + tail ? url.substr(head, url.size() - head - tail) : std::string{};
-}
-
 }  // namespace
 
 Result<PtzTarget> resolve_target(const PtzOptions& o) {
@@ -101,13 +87,7 @@ Result<PtzTarget> resolve_target(const PtzOptions& o) {
 }
 
 Error scrubbed(Error error, const OnvifSettings& camera) {
-    std::string with_login = with_credentials(camera.device_url, {camera.user, camera.password});
-    for (std::string* text : {&error.message, &error.detail}) {
-        *text = mask_text(*text, with_login);
-        replace_all(*text, camera.password);
-        replace_all(*text, percent_encoded(camera.password));
-    }
-    return error;
+    return masked_login_error(std::move(error), camera.device_url, {camera.user, camera.password});
 }
 
 int print_ptz_error(const Error& unsafe, const OnvifSettings& camera) {

@@ -106,6 +106,9 @@ CLI::App* setup_serve(CLI::App& app, ServeOptions& o) {
     cmd->add_option("--max-connections-per-peer", o.max_connections_per_peer,
                     "Open connections at most from one client address; more are closed at once")
         ->check(CLI::Range(1, 1'000'000))->capture_default_str();
+    cmd->add_option("--ptz-settle-timeout", o.ptz_settle_timeout_s,
+                    "Seconds a then=snapshot PTZ route waits for the camera to stop; still moving then: 504, no frame")
+        ->check(CLI::Range(0.1, 600.0))->capture_default_str();
     cmd->add_option("--shutdown-grace", o.shutdown_grace_s,
                     "Seconds after SIGINT/SIGTERM for answers in flight to go out; a second signal stops at once")
         ->check(CLI::Range(0.0, 3600.0))->capture_default_str();

@@ -26,6 +26,7 @@ struct ServeOptions {
     int threads = 2;
     int max_connections = 1024;          // open connections at most (descriptors are finite)
     int max_connections_per_peer = 64;   // from one client address: one client cannot take every slot
+    double ptz_settle_timeout_s = 15;    // --ptz-settle-timeout: a then=snapshot move not ended by then is 504
     double shutdown_grace_s = 0.5;       // after SIGINT/SIGTERM, for answers in flight to go out
     int write_timeout_s = 30;            // a client that takes no bytes of its answer this long is dropped
     int max_viewers_per_source = 10;     // /stream/mjpeg viewers of one source, apart from the connection cap

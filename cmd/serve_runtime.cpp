@@ -86,7 +86,8 @@ struct ServeRuntime::Parts {
         // Without a usable ffmpeg every source stays one-shot: its grabs report what is missing.
         if (grabber.ffmpeg().usable) cache->enable_live(grabber.ffmpeg().path);
         if (o.allow_any_url) adhoc = std::make_unique<web::AdhocGrabs>(grab);
-        ptz = std::make_unique<web::PtzCameras>(cache->sources());
+        ptz = std::make_unique<web::PtzCameras>(
+            cache->sources(), duration_cast<milliseconds>(duration<double>(o.ptz_settle_timeout_s)));
         // Built in place: the context holds a mutex (the card cache) and cannot be moved.
         context.reset(new web::ServerContext{.cache = *cache, .metrics = metrics, .adhoc = adhoc.get(),
                                              .ffmpeg = grabber.ffmpeg()});

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "url.hpp"
+
 namespace ptzgrab {
 namespace {
 
@@ -86,6 +88,17 @@ std::string with_credentials(std::string_view url, const UrlCredentials& credent
     std::string userinfo = percent_encoded(credentials.user);
     if (!credentials.password.empty()) userinfo += ":" + percent_encoded(credentials.password);
     return bare.substr(0, a.begin) + userinfo + "@" + bare.substr(a.begin);
+}
+
+Error masked_login_error(Error error, std::string_view url, const UrlCredentials& login) {
+    constexpr size_t min_secret_chars = 3;  // as mask_text: a shorter one replaced everywhere would wreck the text
+    error = masked_error(std::move(error), with_credentials(url, login));
+    if (login.password.size() < min_secret_chars) return error;
+    for (const std::string& secret : {login.password, percent_encoded(login.password)})
+        for (std::string* text : {&error.message, &error.detail})
+            for (size_t at = text->find(secret); at != std::string::npos; at = text->find(secret, at + 3))
+                text->replace(at, secret.size(), "***");
+    return error;
 }
 
 }  // namespace ptzgrab

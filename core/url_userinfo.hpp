@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "error.hpp"
+
 namespace ptzgrab {
 
 struct UrlCredentials {
@@ -19,5 +21,10 @@ std::string without_credentials(std::string_view url);
 
 /// `url` with `credentials` as its userinfo, percent-encoded; an empty user leaves the URL bare.
 std::string with_credentials(std::string_view url, const UrlCredentials& credentials);
+
+/// `error` masked against `url` with `login` added (masked_error), then the password (3 or more
+/// characters, as mask_text) wherever it still occurs, raw or percent-encoded: a device's own error
+/// texts may quote it outside any URL. The one masking for a login held apart from its URL (ONVIF).
+Error masked_login_error(Error error, std::string_view url, const UrlCredentials& login);
 
 }  // namespace ptzgrab

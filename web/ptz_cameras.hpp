@@ -1,6 +1,7 @@
 #pragma once
 // The steerable sources of `serve`: one lane (thread) per camera, because PTZ calls are blocking SOAP
 // exchanges that must never run on an io thread, and one client per camera, connected on first use.
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -27,9 +28,15 @@ public:
     /// task reconnects (and re-reads the camera's clock).
     using Task = std::function<std::optional<Error>(Result<ptz::PtzClient*>)>;
 
-    /// One controller per source with `onvif` settings. `connect` is the seam tests replace; the
-    /// default is ptz::PtzClient::connect over ptz::make_http_transport().
-    explicit PtzCameras(const std::vector<SourceConfig>& sources, Connect connect = default_connect());
+    /// How long a then=snapshot route waits for a move to end before it answers 504 (serve --ptz-settle-timeout).
+    static constexpr std::chrono::milliseconds default_settle_timeout{15'000};
+
+    /// One controller per source with `onvif` settings, connected by default_connect(settle_timeout).
+    explicit PtzCameras(const std::vector<SourceConfig>& sources,
+                        std::chrono::milliseconds settle_timeout = default_settle_timeout);
+    /// `connect` is the seam tests replace; `settle_timeout` is what its clients were given.
+    PtzCameras(const std::vector<SourceConfig>& sources, Connect connect,
+               std::chrono::milliseconds settle_timeout = default_settle_timeout);
     /// shutdown(), then joins every lane (the exchange running ends within its deadline), then frees the clients.
     ~PtzCameras();
     PtzCameras(const PtzCameras&) = delete;
@@ -37,21 +44,31 @@ public:
 
     /// Whether `source` can be steered (it has onvif settings). Any thread.
     bool has(const std::string& source) const;
-    /// Any thread: queues `task` on the source's lane (tasks of one camera run one at a time).
-    /// A source that is not steerable, or a controller shutting down, runs it at once with an error.
-    void run(const std::string& source, Task task);
+    /// Requests that may wait for one camera behind the one it is busy with; more are refused (503, Retry-After: 1).
+    static constexpr int max_pending_calls = 4;
+
+    /// Any thread: queues `task` on the source's lane (tasks of one camera run one at a time); it
+    /// runs exactly once, even when the connect throws. A source that is not steerable, or a
+    /// controller shutting down, runs it at once with an error. False, with `task` dropped unrun,
+    /// when max_pending_calls tasks already wait for the camera: the caller answers "busy".
+    [[nodiscard]] bool run(const std::string& source, Task task);
+
+    /// The clients' settle wait: named in the reason of a 504 when a move did not end within it.
+    std::chrono::milliseconds settle_timeout() const { return settle_timeout_; }
 
     /// Any thread, never blocks: camera exchanges from now on fail `cancelled` (answered 503).
     void shutdown() { stop_.request_stop(); }
 
     /// ptz::PtzClient::connect with the HTTP transport (refusing exchanges once `stop` is requested)
-    /// and the server's deadlines.
-    static Connect default_connect();
+    /// and the server's deadlines, the settle wait `settle_timeout`.
+    static Connect default_connect(std::chrono::milliseconds settle_timeout = default_settle_timeout);
 
 private:
     struct Camera;
+    void serve(Camera& camera, const Task& task);  // on camera's lane: connect if needed, then task
     std::map<std::string, std::unique_ptr<Camera>> cameras_;  // fixed after construction
     Connect connect_;
+    std::chrono::milliseconds settle_timeout_;
     std::stop_source stop_;
 };
 

@@ -24,10 +24,10 @@ private:
 
 }  // namespace
 
-PtzCameras::Connect PtzCameras::default_connect() {
-    return [](const OnvifSettings& settings, std::stop_token stop) {
+PtzCameras::Connect PtzCameras::default_connect(std::chrono::milliseconds settle_timeout) {
+    return [settle_timeout](const OnvifSettings& settings, std::stop_token stop) {
         ptz::ClientOptions options;
-        options.settle_timeout = std::chrono::seconds(15);  // a route waits no longer for a move to end
+        options.settle_timeout = settle_timeout;  // a route waits no longer for a move to end
         auto transport = std::make_shared<StoppableTransport>(ptz::make_http_transport(), std::move(stop));
         return ptz::PtzClient::connect(settings, std::move(transport), options);
     };

@@ -4,7 +4,9 @@
 #include <thread>
 
 #include "core/url.hpp"
+#include "core/url_userinfo.hpp"
 #include "ptz_cameras.hpp"
+#include "ptz_not_settled.hpp"
 #include "ptz_params.hpp"
 #include "responses.hpp"
 #include "routes.hpp"
@@ -16,8 +18,12 @@ namespace json = boost::json;
 using Client = ptz::PtzClient;
 using std::chrono::milliseconds;
 
-/// How much later than the camera took it a live source's frame may arrive (see settled_snapshot).
-constexpr milliseconds live_delivery_allowance{500};
+/// then=snapshot on a live source answers the first frame that arrived at least this long after the
+/// camera settled. A held-open stream delivers a picture later than the camera took it (the camera's
+/// encoder, RTSP buffering, ffmpeg's decoder and encoder): 0.5-2 s on real cameras, ~70 ms on the
+/// loopback test camera. A frame that arrives sooner may still show the end of the motion. A one-shot
+/// source needs none: its grab opens a new session, whose first keyframe comes after the settle.
+constexpr milliseconds live_latency_allowance_ms{1000};
 
 // What a task answers with, and the error of its own calls (PtzCameras drops the client on some).
 struct Outcome {
@@ -25,16 +31,26 @@ struct Outcome {
     std::optional<Error> failed;
 };
 
+constexpr size_t max_reason_bytes = 300;
+
+// At most `max` bytes, never half a UTF-8 character (a cut one would make the JSON invalid).
+std::string cut_on_character(std::string text, size_t max) {
+    if (text.size() <= max) return text;
+    size_t end = max;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // text[end] starts the cut
+    text.resize(end);
+    return text;
+}
+
 // One line, masked against the camera's URL (its password too), cut to a readable length.
 std::string reason_of(const Error& error, const OnvifSettings* camera) {
-    Error shown = masked_error(error, camera ? std::string_view(camera->device_url) : std::string_view{});
+    Error shown = camera ? masked_login_error(error, camera->device_url, {camera->user, camera->password})
+                         : masked_error(error, {});
     std::string text = shown.message;
     if (!shown.detail.empty()) text += " (" + shown.detail + ")";
-    if (camera && camera->password.size() > 2)
-        for (size_t at; (at = text.find(camera->password)) != std::string::npos;) text.replace(at, camera->password.size(), "***");
     for (char& c : text)
         if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    return text.substr(0, 300);
+    return cut_on_character(std::move(text), max_reason_bytes);
 }
 
 Response error_response(const Error& error, const OnvifSettings* camera = nullptr) {
@@ -85,11 +101,11 @@ json::array presets_json(const std::vector<ptz::Preset>& presets) {
 Outcome settled_snapshot(ServerContext& ctx, const SourceConfig& source, Client& client) {
     auto settled = client.wait_until_settled();
     if (!settled) return failure(settled.error(), &*source.onvif);
-    // A held-open stream delivers a picture some time after the camera took it (the camera's encoder,
-    // RTSP, ffmpeg's decoder and encoder): its next frame after the settle may still show the last of
-    // the motion (measured on the test camera: ~70 ms of motion in 1 of 4 runs). Frames taken before
-    // this allowance has passed are skipped; a one-shot grab starts a new connection and needs none.
-    if (source.live.mode != LiveMode::off) std::this_thread::sleep_for(live_delivery_allowance);
+    // Still moving at the deadline: any frame now would show the motion. 504, the client kept.
+    if (!settled->settled)
+        return {error_response(not_settled_error(*settled, ctx.ptz->settle_timeout()), &*source.onvif), std::nullopt};
+    // Frames that arrive within the allowance may have been taken during the motion: skipped.
+    if (source.live.mode != LiveMode::off) std::this_thread::sleep_for(live_latency_allowance_ms);
     auto snapshot = ctx.cache.get_blocking(source.name, FrameWanted{.force_refresh = true, .younger_than = std::nullopt, .never_wait = false});
     if (snapshot && snapshot->stale)
         snapshot = std::unexpected(snapshot->refresh_error.value_or(
@@ -111,9 +127,20 @@ Outcome settled_snapshot(ServerContext& ctx, const SourceConfig& source, Client&
     return {std::move(res), std::nullopt};
 }
 
+// The camera already has PtzCameras::max_pending_calls requests: try again shortly, not behind them.
+Response busy_response(const SourceConfig& source) {
+    auto res = json_response(http::status::service_unavailable,
+                             json::object{{"error", "busy"},
+                                          {"reason", "the camera of source " + source.name + " already has " +
+                                                         std::to_string(PtzCameras::max_pending_calls) +
+                                                         " requests waiting; try again"}});
+    res.set(http::field::retry_after, "1");
+    return res;
+}
+
 using Call = std::function<Outcome(Client&)>;
 
-// The source the request names (the first when none): 404 unknown, 409 without onvif settings, 503
+// The source the request names (the first when none, for GETs only): 404 unknown, 409 without onvif settings, 503
 // when the server has no PTZ at all; else `call` runs on its lane and answers.
 void on_camera(ServerContext& ctx, const Target& target, const Reply& reply, Call call) {
     const SourceConfig* source = pick_source(ctx, target);
@@ -121,7 +148,7 @@ void on_camera(ServerContext& ctx, const Target& target, const Reply& reply, Cal
     if (!source->onvif || !ctx.ptz || !ctx.ptz->has(source->name))
         return reply(error_response(Error{ErrorKind::unsupported, "source " + source->name + " has no onvif settings", {}}));
     const OnvifSettings* camera = &*source->onvif;
-    ctx.ptz->run(source->name, [reply, call = std::move(call), camera](Result<Client*> client) -> std::optional<Error> {
+    bool queued = ctx.ptz->run(source->name, [reply, call, camera](Result<Client*> client) -> std::optional<Error> {
         if (!client) {
             reply(error_response(client.error(), camera));
             return client.error();
@@ -138,6 +165,7 @@ void on_camera(ServerContext& ctx, const Target& target, const Reply& reply, Cal
         reply(std::move(outcome.response));
         return outcome.failed;
     });
+    if (!queued) reply(busy_response(*source));
 }
 
 // A call that moves or changes the camera: {"ok": true}, or with then=snapshot the settled frame.
@@ -166,6 +194,13 @@ const OnvifSettings* camera_of(ServerContext& ctx, const Target& target) {
 
 void bad_request(const Reply& reply, const Error& error) { reply(error_response(error)); }
 
+// A POST changes a camera, so it names one: never "the first source" by default (GETs may).
+bool names_no_source(const Target& target, const Reply& reply) {
+    if (target.find("source")) return false;
+    bad_request(reply, Error{ErrorKind::invalid_input, "source= is required: which camera to steer", {}});
+    return true;
+}
+
 }  // namespace
 
 void serve_ptz_info(ServerContext& ctx, const Target& target, const Reply& reply) {
@@ -190,6 +225,7 @@ void serve_ptz_presets(ServerContext& ctx, const Target& target, const Reply& re
 }
 
 void serve_ptz_set_preset(ServerContext& ctx, const Target& target, const Reply& reply) {
+    if (names_no_source(target, reply)) return;
     auto name = required_text(target, "name");
     if (!name) return bad_request(reply, name.error());
     on_camera(ctx, target, reply,
@@ -199,6 +235,7 @@ void serve_ptz_set_preset(ServerContext& ctx, const Target& target, const Reply&
 }
 
 void serve_ptz_remove_preset(ServerContext& ctx, const Target& target, const Reply& reply) {
+    if (names_no_source(target, reply)) return;
     auto preset = required_text(target, "preset");
     if (!preset) return bad_request(reply, preset.error());
     on_camera(ctx, target, reply, changing(ctx, pick_source(ctx, target), false,
@@ -206,6 +243,7 @@ void serve_ptz_remove_preset(ServerContext& ctx, const Target& target, const Rep
 }
 
 void serve_ptz_move(ServerContext& ctx, const Target& target, const Reply& reply) {
+    if (names_no_source(target, reply)) return;
     auto params = parse_ptz_move(target);
     if (!params) return bad_request(reply, params.error());
     auto snapshot = wants_snapshot(target);
@@ -216,10 +254,12 @@ void serve_ptz_move(ServerContext& ctx, const Target& target, const Reply& reply
 }
 
 void serve_ptz_stop(ServerContext& ctx, const Target& target, const Reply& reply) {
+    if (names_no_source(target, reply)) return;
     on_camera(ctx, target, reply, changing(ctx, pick_source(ctx, target), false, [](Client& c) { return c.stop(); }));
 }
 
 void serve_ptz_goto(ServerContext& ctx, const Target& target, const Reply& reply) {
+    if (names_no_source(target, reply)) return;
     auto preset = required_text(target, "preset");
     if (!preset) return bad_request(reply, preset.error());
     auto speed = parse_ptz_speed(target);
@@ -231,6 +271,7 @@ void serve_ptz_goto(ServerContext& ctx, const Target& target, const Reply& reply
 }
 
 void serve_ptz_home(ServerContext& ctx, const Target& target, const Reply& reply) {
+    if (names_no_source(target, reply)) return;
     auto speed = parse_ptz_speed(target);
     if (!speed) return bad_request(reply, speed.error());
     auto snapshot = wants_snapshot(target);
@@ -240,6 +281,7 @@ void serve_ptz_home(ServerContext& ctx, const Target& target, const Reply& reply
 }
 
 void serve_ptz_set_home(ServerContext& ctx, const Target& target, const Reply& reply) {
+    if (names_no_source(target, reply)) return;
     on_camera(ctx, target, reply, changing(ctx, pick_source(ctx, target), false, [](Client& c) { return c.set_home(); }));
 }
 

@@ -1,8 +1,9 @@
 #include "responses.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <ctime>
 #include <cstdio>
+
+#include "core/json_text.hpp"
 
 namespace ptzgrab::web {
 
@@ -40,7 +41,7 @@ Response text_response(http::status status, std::string text) {
 }
 
 Response json_response(http::status status, const boost::json::value& json) {
-    auto res = make_response(status, "application/json", body_from(boost::json::serialize(json) + "\n"));
+    auto res = make_response(status, "application/json", body_from(json_text(json) + "\n"));
     res.set(http::field::cache_control, "no-store");
     return res;
 }

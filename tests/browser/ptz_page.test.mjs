@@ -133,6 +133,12 @@ async function checkCameraControls(page, baseUrl, logFile) {
   page.on("pageerror", (error) => pageErrors.push(error.message));
   page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) policyViolations.push(m.text()); });
   page.on("request", (r) => { if (r.url().includes("/ptz/")) ptzRequests.push(r); });
+  // Moves in flight at once: the held pad keeps one, so a slow camera never gets a pile to replay.
+  let movesInFlight = 0, mostMovesInFlight = 0;
+  const isMove = (r) => r.url().includes("/ptz/move");
+  page.on("request", (r) => { if (isMove(r)) mostMovesInFlight = Math.max(mostMovesInFlight, ++movesInFlight); });
+  page.on("response", (res) => { if (isMove(res.request())) --movesInFlight; });  // fetch resolves here
+  page.on("requestfailed", (r) => { if (isMove(r)) --movesInFlight; });
 
   const response = await page.goto(`${baseUrl}/stream/view?source=cam&token=${token}`);
   assert.equal(response.status(), 200);
@@ -148,6 +154,7 @@ async function checkCameraControls(page, baseUrl, logFile) {
   const box = await page.locator("#ptz-right").boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   const sentBefore = ptzRequests.length;
+  mostMovesInFlight = movesInFlight;
   await page.mouse.down();
   await page.waitForTimeout(1300);
   await page.mouse.up();
@@ -155,6 +162,7 @@ async function checkCameraControls(page, baseUrl, logFile) {
                 5000);
   const moves = ptzRequests.slice(sentBefore).filter((r) => r.url().includes("/ptz/move"));
   assert.ok(moves.length >= 2, `the held button re-sends its move (${moves.length} sent)`);
+  assert.equal(mostMovesInFlight, 1, "the held button keeps one move in flight, never more");
   for (const m of moves) {
     const q = new URL(m.url()).searchParams;
     assert.equal(m.method(), "POST");

@@ -195,6 +195,19 @@ TEST_CASE("ptz cli: a camera without MoveStatus is given a settle time before th
     check_picture_at(shot, {-0.4, 0, 0.5});
 }
 
+TEST_CASE("ptz cli: a camera still moving at --settle-timeout exits 4 with the reason and writes no file") {
+    OnvifCamera camera({.speed = 0.01});  // pan 0 -> 0.8 takes 80 s
+    ScratchDir dir;
+    fs::path shot = dir / "blurred.jpg";
+    auto r = ptz(camera, {"move", "--mode", "absolute", "--pan", "0.8", "--settle-timeout", "1", "--snapshot",
+                          shot.string()});
+    CHECK(r.exit_code == 4);
+    CHECK_MESSAGE(contains(r.err, "timeout: the camera did not settle within 1 s"), r.err);
+    CHECK(r.out.empty());
+    CHECK_FALSE(fs::exists(shot));
+    CHECK(ptz(camera, {"stop"}).exit_code == 0);
+}
+
 TEST_CASE("ptz cli: a camera that takes HTTP Digest only is steered") {
     OnvifCamera camera({.digest_only = true});
     ScratchDir dir;

@@ -5,12 +5,17 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
 
 #include "router_fixture.hpp"
 #include "web/ptz_cameras.hpp"
 #include "web/responses.hpp"
 
 using ptzgrab::testing::RouterFixture;
+using namespace std::chrono_literals;
 namespace http = ptzgrab::web::http;
 namespace json = boost::json;
 
@@ -203,4 +208,146 @@ TEST_CASE("ptz routes: the view page shows camera controls only for a source tha
     CHECK(plain.find("data-ptz=\"0\"") != std::string::npos);
     CHECK(plain.find("id=\"ptz-") == std::string::npos);
     CHECK(f.connects == 0);  // showing the page does not contact the camera
+}
+
+namespace {
+
+// A camera whose connect blocks until the test releases it (to hold requests in the queue), then
+// fails; or throws (a connect must not lose the request's answer).
+struct HeldCamera {
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool released = false;
+    int entered = 0;
+    bool throws = false;
+
+    ptzgrab::web::PtzCameras::Connect connect() {
+        return [this](const ptzgrab::OnvifSettings&, std::stop_token) -> ptzgrab::Result<std::unique_ptr<ptzgrab::ptz::PtzClient>> {
+            std::unique_lock lock(mutex);
+            ++entered;
+            changed.notify_all();
+            if (throws) throw std::runtime_error("connect blew up");
+            changed.wait_for(lock, 20s, [this] { return released; });
+            return ptzgrab::make_error(ptzgrab::ErrorKind::source_unreachable, "refused");
+        };
+    }
+    bool wait_entered(int n) {
+        std::unique_lock lock(mutex);
+        return changed.wait_for(lock, 10s, [&] { return entered >= n; });
+    }
+    void release() {
+        std::lock_guard lock(mutex);
+        released = true;
+        changed.notify_all();
+    }
+};
+
+// Every answer the router gives to one request, counted (a request must get exactly one).
+struct Answers {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::vector<ptzgrab::web::Response> got;
+
+    void send(RouterFixture& router, const std::string& target) {
+        ptzgrab::web::Request request{http::verb::post, target, 11};
+        request.set(http::field::host, "127.0.0.1:8080");
+        request.set(http::field::authorization, "Bearer tok");
+        router.router.handle(request, [this](ptzgrab::web::Answer answer) {
+            std::lock_guard lock(mutex);
+            got.push_back(std::move(answer.head));
+            changed.notify_all();
+        });
+    }
+    bool wait_for(size_t n) {
+        std::unique_lock lock(mutex);
+        return changed.wait_for(lock, 10s, [&] { return got.size() >= n; });
+    }
+    size_t count() {
+        std::lock_guard lock(mutex);
+        return got.size();
+    }
+};
+
+}  // namespace
+
+TEST_CASE("ptz routes: a connect that throws is still answered, exactly once, and the next request connects again") {
+    HeldCamera camera;
+    camera.throws = true;
+    RouterFixture router{{steerable("cam")}, "tok"};
+    ptzgrab::web::PtzCameras cameras{router.cache.sources(), camera.connect()};
+    router.context.ptz = &cameras;
+    Answers answers;
+    answers.send(router, "/ptz/stop?source=cam");
+    REQUIRE(answers.wait_for(1));
+    CHECK(answers.got[0].result() == http::status::bad_gateway);
+    CHECK(error_of(answers.got[0]).at("error") == "source_unreachable");
+    answers.send(router, "/ptz/stop?source=cam");
+    REQUIRE(answers.wait_for(2));
+    CHECK(camera.wait_entered(2));
+    std::this_thread::sleep_for(100ms);  // a second answer to either request would land by now
+    CHECK(answers.count() == 2);
+    router.context.ptz = nullptr;
+}
+
+TEST_CASE("ptz routes: behind a camera that does not answer at most 4 requests wait; more are 503 with Retry-After") {
+    HeldCamera camera;
+    RouterFixture router{{steerable("cam")}, "tok"};
+    {
+        ptzgrab::web::PtzCameras cameras{router.cache.sources(), camera.connect()};
+        router.context.ptz = &cameras;
+        Answers held;
+        held.send(router, "/ptz/move?source=cam&pan=0.5");
+        REQUIRE(camera.wait_entered(1));  // the lane is busy with it: the next ones wait
+        for (int i = 0; i < ptzgrab::web::PtzCameras::max_pending_calls; ++i) held.send(router, "/ptz/move?source=cam&pan=0.5");
+        CHECK(held.count() == 0);
+
+        auto busy = router.call("POST", "/ptz/move?source=cam&pan=0.5", {{"Authorization", "Bearer tok"}});
+        CHECK(busy.result() == http::status::service_unavailable);
+        CHECK(busy[http::field::retry_after] == "1");
+        CHECK(error_of(busy).at("error") == "busy");
+        CHECK(error_of(busy).at("reason").as_string().find("cam") != json::string::npos);
+        CHECK(router.call("GET", "/ptz/status?source=cam", {{"Authorization", "Bearer tok"}}).result() ==
+              http::status::service_unavailable);
+
+        camera.release();
+        REQUIRE(held.wait_for(5));
+        for (const auto& answer : held.got) CHECK(answer.result() == http::status::bad_gateway);
+        // Drained: the queue takes requests again.
+        CHECK(router.call("POST", "/ptz/stop?source=cam", {{"Authorization", "Bearer tok"}}).result() ==
+              http::status::bad_gateway);
+        CHECK(camera.wait_entered(6));  // each request connected (and failed) in turn
+        router.context.ptz = nullptr;
+    }
+}
+
+TEST_CASE("ptz routes: a POST without source= is 400 and steers nothing; a GET still means the first source") {
+    PtzFixture f;
+    for (std::string target : {"/ptz/move?pan=0.5", "/ptz/stop", "/ptz/goto?preset=1", "/ptz/presets?name=door",
+                               "/ptz/presets/remove?preset=1", "/ptz/home", "/ptz/home/set"}) {
+        CAPTURE(target);
+        auto res = f.call("POST", target);
+        CHECK(res.result() == http::status::bad_request);
+        CHECK(error_of(res).at("reason").as_string().find("source=") != json::string::npos);
+    }
+    CHECK(f.connects == 0);
+    CHECK(f.call("GET", "/ptz/status").result() == http::status::bad_gateway);  // "cam", the first source
+    CHECK(f.connects == 1);
+}
+
+TEST_CASE("ptz routes: a long reason is cut on a UTF-8 character boundary, so the JSON stays valid") {
+    RouterFixture router{{steerable("cam")}, "tok"};
+    std::string long_reason = "x";
+    for (int i = 0; i < 200; ++i) long_reason += "\xC3\xA9";  // "é": byte 300 is the middle of one
+    ptzgrab::web::PtzCameras cameras{router.cache.sources(), [&](const ptzgrab::OnvifSettings&, std::stop_token)
+                                         -> ptzgrab::Result<std::unique_ptr<ptzgrab::ptz::PtzClient>> {
+                                         return ptzgrab::make_error(ptzgrab::ErrorKind::source_unreachable, long_reason);
+                                     }};
+    router.context.ptz = &cameras;
+    auto res = router.call("GET", "/ptz/status?source=cam", {{"Authorization", "Bearer tok"}});
+    router.context.ptz = nullptr;
+    CHECK(res.result() == http::status::bad_gateway);
+    json::object answer = error_of(res);  // throws on a cut character
+    std::string reason(answer.at("reason").as_string());
+    CHECK(reason.size() == 299);
+    CHECK(long_reason.starts_with(reason));
 }

@@ -34,8 +34,13 @@ struct Served {
     OnvifCamera camera;
     ScratchDir dir;
     ServeProcess serve;
-    explicit Served(const std::string& live, OnvifCameraOptions options = {})
-        : camera(options), serve({"--config", write_config(dir, config_for(camera, live)).string()}) {}
+    explicit Served(const std::string& live, OnvifCameraOptions options = {}, std::vector<std::string> serve_args = {})
+        : camera(options), serve(with_config(serve_args, write_config(dir, config_for(camera, live)))) {}
+
+    static std::vector<std::string> with_config(std::vector<std::string> args, const fs::path& config) {
+        args.insert(args.begin(), {"--config", config.string()});
+        return args;
+    }
 
     HttpReply call(const std::string& method, const std::string& target,
                    const std::map<std::string, std::string>& headers = no_headers) {
@@ -173,6 +178,20 @@ TEST_CASE("serve ptz: a cross-site POST or a foreign Host never reaches the came
     CHECK(s.camera.log_lines().size() > before);
 }
 
+TEST_CASE("serve ptz: a move that has not ended within the settle timeout is 504 with the reason, not a frame") {
+    Served s("always", {.speed = 0.01}, {"--ptz-settle-timeout", "1"});  // pan 0 -> 0.8 takes 80 s
+    auto started = std::chrono::steady_clock::now();
+    auto moving = s.call("POST", "/ptz/move?source=cam&mode=absolute&pan=0.8&then=snapshot");
+    CHECK(std::chrono::steady_clock::now() - started < 10s);
+    REQUIRE_MESSAGE(moving.status == 504, moving.body);
+    CHECK(moving.header("content-type").starts_with("application/json"));
+    json::value answer = json::parse(moving.body);
+    CHECK(answer.at("error") == "timeout");
+    std::string reason(answer.at("reason").as_string());
+    CHECK_MESSAGE(reason.find("did not settle within 1 s") != std::string::npos, reason);
+    CHECK(s.call("POST", "/ptz/stop?source=cam").status == 200);  // the client was kept and still steers
+}
+
 TEST_CASE("serve ptz: a camera that went away is answered 502 or 504 as JSON, not a hang") {
     Served s("off");
     CHECK(s.call("GET", "/ptz/status?source=cam").status == 200);
@@ -196,5 +215,7 @@ TEST_CASE("serve ptz: SIGTERM during a long move-then-snapshot ends the server a
     request.join();
     CHECK(code == 0);
     CHECK(took < 4s);  // the exchange in flight (a loopback GetStatus) and one poll interval at most
-    CHECK((moving.status == 503 || moving.status == 0));  // answered "stopping", or the connection closed
+    // Answered "stopping" within the shutdown grace; a dropped connection (status 0) is a failure.
+    CHECK_MESSAGE(moving.status == 503, moving.status << " " << moving.body);
+    if (moving.status == 503) CHECK(json::parse(moving.body).at("error") == "cancelled");
 }
