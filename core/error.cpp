@@ -17,6 +17,7 @@ std::string_view to_string(ErrorKind kind) {
     case ErrorKind::unsupported: return "unsupported";
     case ErrorKind::not_found: return "not_found";
     case ErrorKind::device_error: return "device_error";
+    case ErrorKind::busy: return "busy";
     }
     return "unknown";
 }

@@ -21,6 +21,7 @@ enum class ErrorKind {
     unsupported,         // the camera cannot do this (no PTZ, no such move space, no home)
     not_found,           // no such preset or profile on the camera
     device_error,        // the camera answered with a fault it gives no better reason for
+    busy,                // too much work is already waiting for this camera; try again shortly
 };
 
 /// Short stable name used in JSON, metrics and logs ("timeout", "no_frame", ...).

@@ -129,11 +129,10 @@ Outcome settled_snapshot(ServerContext& ctx, const SourceConfig& source, Client&
 
 // The camera already has PtzCameras::max_pending_calls requests: try again shortly, not behind them.
 Response busy_response(const SourceConfig& source) {
-    auto res = json_response(http::status::service_unavailable,
-                             json::object{{"error", "busy"},
-                                          {"reason", "the camera of source " + source.name + " already has " +
-                                                         std::to_string(PtzCameras::max_pending_calls) +
-                                                         " requests waiting; try again"}});
+    auto res = error_response(Error{ErrorKind::busy,
+                                    "the camera of source " + source.name + " already has " +
+                                        std::to_string(PtzCameras::max_pending_calls) + " requests waiting; try again",
+                                    {}});
     res.set(http::field::retry_after, "1");
     return res;
 }
@@ -157,9 +156,9 @@ void on_camera(ServerContext& ctx, const Target& target, const Reply& reply, Cal
             try {
                 return call(**client);
             } catch (const std::exception& e) {
-                return failure(Error{ErrorKind::io_error, "the camera call failed", e.what()}, camera);
+                return failure(Error{ErrorKind::device_error, "the camera call failed", e.what()}, camera);
             } catch (...) {
-                return failure(Error{ErrorKind::io_error, "the camera call failed", {}}, camera);
+                return failure(Error{ErrorKind::device_error, "the camera call failed", {}}, camera);
             }
         }();
         reply(std::move(outcome.response));

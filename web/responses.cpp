@@ -56,6 +56,7 @@ http::status status_for(const Error& error) {
     switch (error.kind) {
     case ErrorKind::timeout: return http::status::gateway_timeout;
     case ErrorKind::ffmpeg_missing:
+    case ErrorKind::busy:
     case ErrorKind::cancelled: return http::status::service_unavailable;
     case ErrorKind::invalid_input: return http::status::bad_request;
     case ErrorKind::not_found: return http::status::not_found;
