@@ -279,7 +279,7 @@ TEST_CASE("client: an absolute pan alone keeps the current tilt") {
     Clock clock;
     auto client = connected(t, clock);
     REQUIRE(client->move(MoveCommand{MoveMode::absolute, Axes{-0.25, {}, {}}, {}, {}}));
-    const std::string& sent = t->sent("AbsoluteMove").back().envelope;
+    const std::string sent = t->sent("AbsoluteMove").back().envelope;
     CHECK(contains(sent, R"(<tt:PanTilt x="-0.25" y="0.5"/>)"));
     CHECK_FALSE(contains(sent, "Zoom"));
 }
