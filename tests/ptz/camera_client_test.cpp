@@ -9,7 +9,7 @@
 #include "ptz/ptz_client.hpp"
 #include "support/fixtures.hpp"
 #include "support/onvif_camera.hpp"
-#include "support/picture_locator.hpp"
+#include "support/picture_checks.hpp"
 
 using namespace ptzgrab;
 using namespace ptzgrab::ptz;
@@ -19,7 +19,6 @@ namespace {
 
 constexpr auto frame_in_flight = 400ms;  // the crop follows the position at 10 Hz; one more frame to encode
 constexpr double picture_tolerance = 0.04;
-constexpr double min_match_score = 0.7;
 
 OnvifSettings settings_for(const OnvifCamera& camera) {
     return OnvifSettings{camera.device_url(), camera.user(), camera.password(), ""};
@@ -57,16 +56,11 @@ PictureLocation picture_position(const OnvifCamera& camera) {
     REQUIRE(r.exit_code == 0);
     auto where = locate_picture(jpeg, OnvifCamera::base_image());
     REQUIRE(where.has_value());
-    CHECK(where->score > min_match_score);
     return *where;
 }
 
 void check_picture_at(const OnvifCamera& camera, double pan, double tilt, double zoom) {
-    PictureLocation where = picture_position(camera);
-    INFO("picture at pan " << where.position.pan << " tilt " << where.position.tilt << " zoom " << where.position.zoom);
-    CHECK(std::abs(where.position.pan - pan) < picture_tolerance);
-    CHECK(std::abs(where.position.tilt - tilt) < picture_tolerance);
-    CHECK(std::abs(where.position.zoom - zoom) < picture_tolerance);
+    check_picture_at(picture_position(camera), {pan, tilt, zoom}, picture_tolerance);
 }
 
 Settled settle(PtzClient& client) {

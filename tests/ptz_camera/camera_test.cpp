@@ -10,7 +10,7 @@
 
 #include "support/fixtures.hpp"
 #include "support/onvif_camera.hpp"
-#include "support/picture_locator.hpp"
+#include "support/picture_checks.hpp"
 
 using namespace ptzgrab::testing;
 
@@ -18,7 +18,6 @@ namespace {
 
 constexpr auto settle_timeout = 15s;     // the longest move at the default speed takes ~2 s
 constexpr double position_tolerance = 0.03;
-constexpr double min_match_score = 0.7;
 
 const std::string ptz_ns = "http://www.onvif.org/ver20/ptz/wsdl";
 const std::string tt_ns = "http://www.onvif.org/ver10/schema";
@@ -86,10 +85,7 @@ void check_at(const PictureLocation& where, double pan, double tilt, double zoom
     MESSAGE("expected pan " << pan << " tilt " << tilt << " zoom " << zoom << "; found pan " << where.position.pan
                             << " tilt " << where.position.tilt << " zoom " << where.position.zoom << " score "
                             << where.score);
-    CHECK(where.score > min_match_score);
-    CHECK(std::abs(where.position.pan - pan) < position_tolerance);
-    CHECK(std::abs(where.position.tilt - tilt) < position_tolerance);
-    CHECK(std::abs(where.position.zoom - zoom) < position_tolerance);
+    check_picture_at(where, {pan, tilt, zoom}, position_tolerance);
 }
 
 bool logged(const OnvifCamera& camera, const std::string& tail) {

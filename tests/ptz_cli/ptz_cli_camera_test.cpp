@@ -7,7 +7,7 @@
 
 #include "support/fixtures.hpp"
 #include "support/onvif_camera.hpp"
-#include "support/picture_locator.hpp"
+#include "support/picture_checks.hpp"
 
 using namespace ptzgrab::testing;
 namespace json = boost::json;
@@ -15,7 +15,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr double position_tolerance = 0.05;  // generic units; the picture is 640x360 of a 1920x1080 image
-constexpr double min_match_score = 0.7;
 constexpr auto command_timeout = 90s;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
@@ -39,12 +38,7 @@ json::object json_of(const CommandResult& r) {
 void check_picture_at(const fs::path& jpeg, PtzPosition expected) {
     auto where = locate_picture(jpeg, OnvifCamera::base_image());
     REQUIRE(where.has_value());
-    INFO("found pan " << where->position.pan << " tilt " << where->position.tilt << " zoom " << where->position.zoom
-                      << " score " << where->score);
-    CHECK(where->score > min_match_score);
-    CHECK(std::abs(where->position.pan - expected.pan) < position_tolerance);
-    CHECK(std::abs(where->position.tilt - expected.tilt) < position_tolerance);
-    CHECK(std::abs(where->position.zoom - expected.zoom) < position_tolerance);
+    check_picture_at(*where, expected, position_tolerance);
 }
 
 }  // namespace

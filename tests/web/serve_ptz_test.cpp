@@ -11,7 +11,7 @@
 #include "serve_process.hpp"
 #include "support/fixtures.hpp"
 #include "support/onvif_camera.hpp"
-#include "support/picture_locator.hpp"
+#include "support/picture_checks.hpp"
 
 using namespace ptzgrab::testing;
 namespace json = boost::json;
@@ -19,7 +19,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr double position_tolerance = 0.05;  // generic units; the picture is 640x360 of a 1920x1080 image
-constexpr double min_match_score = 0.7;
 const std::map<std::string, std::string> no_headers;
 
 // One steerable source on the camera's own stream (live: "always" or "off") and one plain source.
@@ -65,12 +64,7 @@ void check_picture_at(const HttpReply& reply, PtzPosition expected) {
     std::vector<uint8_t> jpeg(reply.body.begin(), reply.body.end());
     auto where = locate_picture(jpeg, OnvifCamera::base_image());
     REQUIRE(where.has_value());
-    INFO("found pan " << where->position.pan << " tilt " << where->position.tilt << " zoom " << where->position.zoom
-                      << " score " << where->score);
-    CHECK(where->score > min_match_score);
-    CHECK(std::abs(where->position.pan - expected.pan) < position_tolerance);
-    CHECK(std::abs(where->position.tilt - expected.tilt) < position_tolerance);
-    CHECK(std::abs(where->position.zoom - expected.zoom) < position_tolerance);
+    check_picture_at(*where, expected, position_tolerance);
 }
 
 double axis(const json::value& status, const char* name) {
