@@ -4,15 +4,12 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "assets_location.hpp"
 #include "core/source_config.hpp"
 #include "exit_codes.hpp"
 #include "serve_access.hpp"
 #include "serve_runtime.hpp"
 #include "web/server.hpp"
-
-#ifndef PTZGRAB_ASSETS_DIR
-#define PTZGRAB_ASSETS_DIR "assets"
-#endif
 
 namespace ptzgrab::cli {
 namespace {
@@ -73,7 +70,7 @@ CLI::App* setup_serve(CLI::App& app, ServeOptions& o) {
                     "Where latest.jpg and NAME/latest.jpg are written (if not writable: $PTZGRAB_STATE_DIR, "
                     "$XDG_RUNTIME_DIR/ptzgrab, then a temp folder)")
         ->capture_default_str();
-    cmd->add_option("--assets-dir", o.assets_dir, "Folder served under /assets/ (default: " PTZGRAB_ASSETS_DIR ")");
+    cmd->add_option("--assets-dir", o.assets_dir, "Folder served under /assets/ (default: " + default_assets_help() + ")");
     cmd->add_option("--max-age", o.max_age_s, "Seconds a frame is served from memory before a new grab")
         ->check(CLI::Range(0.001, 86400.0))->capture_default_str();
     cmd->add_option("--stale-limit", o.stale_limit_s, "Seconds an old frame may stand in for an offline source")
@@ -130,10 +127,12 @@ int serve_sources(const ServeOptions& o, std::vector<SourceConfig> sources) {
     ServeRuntime runtime(o, std::move(sources));
     web::ServerContext& context = runtime.context();
     context.static_dir = o.static_dir;
-    std::string assets_dir = o.assets_dir.empty() ? PTZGRAB_ASSETS_DIR : o.assets_dir;
-    context.assets = web::AssetStore::load(assets_dir);
+    std::filesystem::path assets_dir = o.assets_dir.empty() ? default_assets_dir() : std::filesystem::path(o.assets_dir);
+    if (!assets_dir.empty()) context.assets = web::AssetStore::load(assets_dir);
     if (context.assets.size() == 0)
-        std::cerr << "ptzgrab: warning: no files in the assets folder " << assets_dir << "\n";
+        std::cerr << "ptzgrab: warning: no files in the assets folder "
+                  << (assets_dir.empty() ? "(none found at " + default_assets_help() + ")" : assets_dir.string())
+                  << "; the view page will have no script (--assets-dir)\n";
     context.token = o.token;
     context.hosts = host_policy(o.bind, o.allow_hosts);
     context.viewers = web::Viewers({.per_source = o.max_viewers_per_source, .total = o.max_viewers});

@@ -12,7 +12,7 @@ struct ServeOptions {
     std::string bind = "127.0.0.1";
     int port = 8080;
     std::string static_dir = "static";  // latest.jpg and NAME/latest.jpg, relative to the working directory
-    std::string assets_dir;             // default: PTZGRAB_ASSETS_DIR (the source tree's assets/)
+    std::string assets_dir;             // default: default_assets_dir() (installed, else the sources')
     double max_age_s = 5;
     int frame_memory_mb = 512;  // held frames across all sources (FrameCache's budget)
     double stale_limit_s = 300;

@@ -8,14 +8,13 @@
 // usage: node tests/browser/ptz_page.test.mjs --ptzgrab PATH [--build-dir DIR]
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { chromium } from "playwright-core";
+import { chromiumBin, freePort, launchBrowser, start, stop, waitFor } from "./harness.mjs";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const { values: argv } = parseArgs({
@@ -24,57 +23,10 @@ const { values: argv } = parseArgs({
 });
 const ptzgrabBin = argv.ptzgrab || process.env.PTZGRAB_BIN || path.join(repoRoot, "build/cmd/ptzgrab");
 const buildDir = path.resolve(argv["build-dir"] || process.env.PTZGRAB_BUILD_DIR || path.join(repoRoot, "build"));
-const chromiumBin = process.env.CHROMIUM || "/usr/bin/chromium";
 const token = "ptz-browser-token";
 const cameraPassword = "ptz-browser-pass";
 const startupTimeoutMs = 20_000;
 const actionTimeoutMs = 30_000;  // a move, its settle and the frame after it
-
-function start(name, command, args, options = {}) {
-  const child = spawn("/usr/bin/setpriv", ["--pdeathsig", "KILL", "--", command, ...args], {
-    stdio: ["ignore", "pipe", "pipe"], detached: true, ...options,
-  });
-  const output = { name, text: "" };
-  const keep = (chunk) => { output.text = (output.text + chunk.toString()).slice(-20_000); };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
-  child.exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
-  child.output = output;
-  return child;
-}
-
-async function stop(child, graceMs = 5000) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const signalGroup = (signal) => { try { process.kill(-child.pid, signal); } catch { /* gone */ } };
-  signalGroup("SIGTERM");
-  const killer = setTimeout(() => signalGroup("SIGKILL"), graceMs);
-  await child.exited;
-  clearTimeout(killer);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(what, check, timeoutMs, children = []) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const child of children) {
-      if (child.exitCode !== null || child.signalCode !== null)
-        throw new Error(`${child.output.name} exited while waiting for ${what}:\n${child.output.text}`);
-    }
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /// A detailed, non-repeating 1920x1080 picture for the camera to crop (as tests/support/onvif_camera.cpp makes).
 function makeBaseImage(file) {
@@ -244,12 +196,7 @@ test("browser: the view page's camera controls move the loopback ONVIF camera", 
     await waitFor("ptzgrab serve /healthz", async () => {
       try { return (await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) })).ok; } catch { return false; }
     }, startupTimeoutMs, [serve]);
-    browser = await chromium.launchPersistentContext(path.join(tmp, "profile"), {
-      executablePath: chromiumBin, headless: true, chromiumSandbox: false,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync"],
-      viewport: { width: 1280, height: 1000 },
-    });
+    browser = await launchBrowser(path.join(tmp, "profile"), { width: 1280, height: 1000 });
     const page = browser.pages()[0] || await browser.newPage();
     await checkCameraControls(page, baseUrl, logFile);
   } catch (error) {

@@ -10,14 +10,12 @@
 //   or the environment: PTZGRAB_BIN, PTZGRAB_TEST_PORT, PTZGRAB_BUILD_DIR, CHROMIUM (default /usr/bin/chromium)
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { chromium } from "playwright-core";
+import { chromiumBin, freePort, httpOk, launchBrowser, start, stop, waitFor } from "./harness.mjs";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const { values: argv } = parseArgs({
@@ -26,78 +24,12 @@ const { values: argv } = parseArgs({
 });
 const ptzgrabBin = argv.ptzgrab || process.env.PTZGRAB_BIN || path.join(repoRoot, "build/cmd/ptzgrab");
 const buildDir = path.resolve(argv["build-dir"] || process.env.PTZGRAB_BUILD_DIR || path.join(repoRoot, "build"));
-const chromiumBin = process.env.CHROMIUM || "/usr/bin/chromium";
 
 const sourceName = "hls-test";
 const startupTimeoutMs = 20_000;  // ffmpeg's first segments, the servers' READY
 const snapshotTimeoutMs = 30_000; // the first grab of a live HLS source
 const playTimeoutMs = 45_000;     // hls.js loads 3 segments, then the clock must pass 1 s
 const modeTimeoutMs = 20_000;     // the next snapshot request comes within one refresh (3 s) + a grab
-
-/// A started child in its own process group that also dies if this test dies (SIGKILL from ctest).
-function start(name, command, args, options = {}) {
-  const child = spawn("/usr/bin/setpriv", ["--pdeathsig", "KILL", "--", command, ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-    ...options,
-  });
-  const output = { name, text: "" };
-  const keep = (chunk) => {
-    output.text = (output.text + chunk.toString()).slice(-20_000); // bounded: only for diagnostics
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
-  child.exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
-  child.output = output;
-  return child;
-}
-
-/// SIGTERM to the child's process group, SIGKILL after `graceMs`; resolves once it is reaped.
-async function stop(child, graceMs = 5000) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const signalGroup = (signal) => {
-    try { process.kill(-child.pid, signal); } catch { /* already gone */ }
-  };
-  signalGroup("SIGTERM");
-  const killer = setTimeout(() => signalGroup("SIGKILL"), graceMs);
-  await child.exited;
-  clearTimeout(killer);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(what, check, timeoutMs, children = []) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const child of children) {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`${child.output.name} exited while waiting for ${what}:\n${child.output.text}`);
-      }
-    }
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function httpOk(url) {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    await res.arrayBuffer();
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
 
 /// A live HLS stream from lavfi in real time: 1 s segments, a window of 6, old ones deleted.
 function startHlsSource(dir) {
@@ -127,19 +59,6 @@ async function startStaticServer(dir, port) {
   ]);
   await waitFor("http_server.py READY", () => server.output.text.includes("READY"), startupTimeoutMs, [server]);
   return server;
-}
-
-async function launchBrowser(userDataDir) {
-  return chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumBin,
-    headless: true,
-    chromiumSandbox: false,
-    args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ],
-    viewport: { width: 1280, height: 800 },
-  });
 }
 
 /// Opens the view page and checks that it and every asset it loads (CSS, scripts) answered 2xx;
