@@ -24,4 +24,4 @@ WORKDIR /var/lib/ptzgrab
 EXPOSE 8080
 ENTRYPOINT ["ptzgrab"]
 # The container's port must be reachable from outside it; set --token (or $PTZGRAB_TOKEN) there.
-CMD ["serve", "--bind", "0.0.0.0", "--assets-dir", "/usr/local/share/ptzgrab/assets", "--static-dir", "/var/lib/ptzgrab/static"]
+CMD ["serve", "--bind", "0.0.0.0", "--static-dir", "/var/lib/ptzgrab/static"]
