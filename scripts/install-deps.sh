@@ -14,7 +14,7 @@ test_packages=(
   python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
   gstreamer1.0-plugins-bad
-  nginx-light wrk motion
+  nginx-light wrk motion prometheus
 )
 
 want=("${build_packages[@]}" "${run_packages[@]}")
@@ -31,9 +31,14 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  # The bench runs its own motion; the package's daemon would hold port 8080, which `make run` uses.
-  if [[ " ${missing[*]} " == *" motion "* && -d /run/systemd/system ]]; then
-    $SUDO systemctl disable --now motion.service >/dev/null 2>&1 || true
+  # The bench and the tests run their own motion and prometheus; the packages' daemons would hold
+  # ports (motion 8080, which `make run` uses; prometheus 9090) and run on for nothing.
+  if [[ -d /run/systemd/system ]]; then
+    for daemon in motion prometheus; do
+      if [[ " ${missing[*]} " == *" $daemon "* ]]; then
+        $SUDO systemctl disable --now "$daemon.service" >/dev/null 2>&1 || true
+      fi
+    done
   fi
 fi
 
