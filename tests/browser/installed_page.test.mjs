@@ -82,6 +82,29 @@ function verifyUnits(prefix) {
   return "units verified";
 }
 
+/// The snapshot timer's command, as systemd would run it for camera "gate": the unit's ExecStart
+/// with its specifiers (%i, %S, %%) and environment filled in, run without a shell: one JPEG, named
+/// by camera and time, must appear in the state folder.
+function runSnapshotUnitCommand(prefix, stateDir) {
+  const unit = fs.readFileSync(path.join(prefix, "lib/systemd/system/ptzgrab-snapshot@.service"), "utf8");
+  const execStart = unit.match(/^ExecStart=((?:.*\\\n)*.*)$/m)[1].replace(/\\\n\s*/g, " ");
+  const env = { PTZGRAB_SNAPSHOT_URL: "lavfi:testsrc2=size=320x240:rate=5", PTZGRAB_SNAPSHOT_OPTS: "--width 160" };
+  const words = execStart.trim().split(/\s+/)
+    .flatMap((word) => {
+      const whole = word.match(/^\$(\w+)$/);  // $VAR: split into words, as systemd does
+      if (whole) return (env[whole[1]] || "").split(/\s+/).filter(Boolean);
+      return [word.replace(/\$\{(\w+)\}/g, (_, name) => env[name])];
+    })
+    .map((word) => word.replace(/%%|%i|%S/g, (spec) => ({ "%%": "%", "%i": "gate", "%S": stateDir })[spec]));
+  fs.mkdirSync(path.join(stateDir, "ptzgrab-snapshots"), { recursive: true });
+  run(words[0], words.slice(1));
+  const written = fs.readdirSync(path.join(stateDir, "ptzgrab-snapshots"));
+  assert.equal(written.length, 1, `one snapshot written (${written})`);
+  assert.match(written[0], /^gate-\d{8}-\d{6}\.jpg$/, "named by camera and time");
+  const jpeg = fs.readFileSync(path.join(stateDir, "ptzgrab-snapshots", written[0]));
+  assert.equal(jpeg.readUInt16BE(0), 0xffd8, "a JPEG");
+}
+
 test("an installed ptzgrab serves its page with every asset from its own prefix", { timeout: 240_000 }, async () => {
   assert.ok(fs.existsSync(chromiumBin), `no Chromium at ${chromiumBin} (scripts/install-browser-deps.sh)`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ptzgrab-install-"));
@@ -92,6 +115,7 @@ test("an installed ptzgrab serves its page with every asset from its own prefix"
     run("cmake", ["--install", buildDir, "--prefix", prefix]);
     checkLayout(prefix);
     console.log(verifyUnits(prefix));
+    runSnapshotUnitCommand(prefix, path.join(tmp, "state"));
 
     const installed = path.join(prefix, "bin/ptzgrab");
     const help = run(installed, ["serve", "--help"]);

@@ -11,75 +11,14 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
-import urllib.request
 
-STARTUP_TIMEOUT_S = 20
+from harness import STARTUP_TIMEOUT_S, check, failures, free_port, http_get, start, stop, wait_until
+
 SCRAPE_TIMEOUT_S = 30
-failures = []
-
-
-def check(condition, what):
-    print(("ok      " if condition else "FAILED  ") + what, flush=True)
-    if not condition:
-        failures.append(what)
-    return condition
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(args, log_path, **kwargs):
-    """A child that dies with this test (SIGKILL from ctest included), in its own process group."""
-    log = open(log_path, "wb")
-    return subprocess.Popen(["/usr/bin/setpriv", "--pdeathsig", "KILL", "--", *args], stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True, **kwargs)
-
-
-def stop(child):
-    if child.poll() is None:
-        os.killpg(child.pid, signal.SIGTERM)
-        try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait(timeout=10)
-
-
-def http_get(url, token=None, timeout=5):
-    """The body as text (bytes if it is not UTF-8, a JPEG); raises on a non-2xx answer."""
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        body = response.read()
-    try:
-        return body.decode()
-    except UnicodeDecodeError:
-        return body
-
-
-def wait_until(what, probe, timeout_s, children=()):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for child in children:
-            if child.poll() is not None:
-                raise SystemExit(f"{child.args[3]} exited while waiting for {what}")
-        try:
-            value = probe()
-            if value:
-                return value
-        except OSError:
-            pass
-        time.sleep(0.25)
-    raise SystemExit(f"timed out after {timeout_s} s waiting for {what}")
 
 
 def readme_scrape_config(readme_text):
