@@ -9,7 +9,7 @@ ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test-deps configure build build-all demo-media run snapshot test test-asan tsan fuzz bench clean
+.PHONY: all deps test-deps configure build build-all demo-media run snapshot install test test-asan tsan fuzz bench clean
 
 all: build
 
@@ -37,6 +37,12 @@ demo-media: deps
 run: build demo-media
 	@$(BUILD)/cmd/ptzgrab snapshot -o $(BUILD)/demo-snapshot.jpg
 	@$(BUILD)/cmd/ptzgrab serve --port $(PORT) --static-dir $(BUILD)/static
+
+# The program, its man page, assets (with the demo clip), units and example config under PREFIX.
+PREFIX ?= /usr/local
+install: configure demo-media
+	@cmake --build $(BUILD) -j $(JOBS) --target ptzgrab ptzgrab_man
+	@cmake --install $(BUILD) --prefix $(PREFIX)
 
 snapshot: build
 	@$(BUILD)/cmd/ptzgrab snapshot -o $(BUILD)/demo-snapshot.jpg
