@@ -52,6 +52,10 @@ std::string mask_credentials(std::string_view url);
 /// Mask before cutting: a cut can split a secret so that no masker recognises it.
 std::string mask_text(std::string_view text, std::string_view source_url = {});
 
+/// Every occurrence of `secret` in `text` becomes "***" (left to right, never inside a replacement);
+/// one under 3 characters is left, as in mask_text. True if one was found. For secrets that are no URL's.
+bool mask_secret(std::string& text, std::string_view secret);
+
 /// `error` with its message and detail passed through mask_text against `source_url`.
 Error masked_error(Error error, std::string_view source_url);
 

@@ -262,4 +262,10 @@ Error masked_error(Error error, std::string_view source_url) {
     return error;
 }
 
+bool mask_secret(std::string& text, std::string_view secret) {
+    if (secret.size() < min_secret_chars_in_text || text.find(secret) == std::string::npos) return false;
+    replace_all(text, secret, masked);
+    return true;
+}
+
 }  // namespace ptzgrab

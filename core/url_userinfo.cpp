@@ -91,13 +91,9 @@ std::string with_credentials(std::string_view url, const UrlCredentials& credent
 }
 
 Error masked_login_error(Error error, std::string_view url, const UrlCredentials& login) {
-    constexpr size_t min_secret_chars = 3;  // as mask_text: a shorter one replaced everywhere would wreck the text
     error = masked_error(std::move(error), with_credentials(url, login));
-    if (login.password.size() < min_secret_chars) return error;
     for (const std::string& secret : {login.password, percent_encoded(login.password)})
-        for (std::string* text : {&error.message, &error.detail})
-            for (size_t at = text->find(secret); at != std::string::npos; at = text->find(secret, at + 3))
-                text->replace(at, secret.size(), "***");
+        for (std::string* text : {&error.message, &error.detail}) mask_secret(*text, secret);
     return error;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+
+#include "core/url.hpp"
 #include "text_format.hpp"
 
 namespace ptzgrab::ptz {
@@ -79,16 +81,6 @@ std::string one_line(std::string_view text, std::size_t max_chars) {
     while (!out.empty() && out.back() == ' ') out.pop_back();
     if (out.size() > max_chars) out = out.substr(0, max_chars) + "...";
     return out;
-}
-
-bool mask_secret(std::string& text, std::string_view secret) {
-    if (secret.size() < 3) return false;  // a shorter one would be masked all over the text
-    bool found = false;
-    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
-        text.replace(at, secret.size(), "***");
-        found = true;
-    }
-    return found;
 }
 
 std::optional<SoapFault> read_fault(const XmlDocument& document, std::string_view secret) {

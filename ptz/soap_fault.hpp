@@ -35,9 +35,6 @@ struct ParsedReply {
 /// that is not a 2xx SOAP envelope is device_error.
 Result<ParsedReply> read_reply(const SoapReply& reply, std::string_view operation, std::string_view secret = {});
 
-/// Every occurrence of `secret` (3 characters or more) in `text` becomes "***"; true if there was one.
-bool mask_secret(std::string& text, std::string_view secret);
-
 /// Whitespace runs become one space, control bytes go, and the text is cut to `max_chars`.
 std::string one_line(std::string_view text, std::size_t max_chars = 300);
 

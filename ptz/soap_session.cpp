@@ -3,6 +3,7 @@
 #include <exception>
 #include <new>
 
+#include "core/url.hpp"
 #include "text_format.hpp"
 
 #include "hashes.hpp"
