@@ -268,10 +268,12 @@ Result<std::vector<SourceConfig>> parse_source_config(std::string_view yaml_text
     if (!root) return std::unexpected(root.error());
     const ConfigNode* list = &*root;
     if (root->kind == Kind::map) {
+        // x-NAME: keys hold anchors for the sources to merge (`<<: *NAME`), as in docker compose files.
         for (const ConfigField& f : root->fields)
-            if (f.key != "sources")
-                return make_error(ErrorKind::invalid_input, located(file, f.key_mark) + ": " + f.key +
-                                                                ": unknown field (the file holds sources: [...])");
+            if (f.key != "sources" && !f.key.starts_with("x-"))
+                return make_error(ErrorKind::invalid_input,
+                                  located(file, f.key_mark) + ": " + f.key +
+                                      ": unknown field (the file holds sources: [...], and x-NAME: for anchors)");
         if (root->find("sources")) list = root->find("sources");
     }
     if (list->kind != Kind::list || list->items.empty())

@@ -23,7 +23,7 @@ struct SourceDefaults {
 LiveOptions default_live_options(const std::string& url, const SourceDefaults& defaults);
 
 /// Reads a config file: YAML (comments, anchors and `<<: *merge` welcome; JSON is YAML too), a list
-/// of sources or {sources: [...]}, each
+/// of sources or {sources: [...]} (beside which x-NAME: keys may hold anchors), each
 /// {name, url, max_age_s, timeout_s, rtsp_transport, hls_url, width, height, quality,
 /// live, live_idle_s, live_decode, live_fps, onvif}
 /// (name and url required; unknown fields refused). Errors (invalid_input, io_error) read

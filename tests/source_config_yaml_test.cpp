@@ -22,46 +22,37 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 }  // namespace
 
-TEST_CASE("config yaml: a commented file with an anchor and a merge is read") {
+TEST_CASE("config yaml: a commented file with anchors and merges is read; x- keys hold shared settings") {
     auto sources = parse_source_config(R"(# two cameras on the gate post
-x-defaults: &defaults   # not a source: refused below unless under sources
+x-defaults: &defaults   # not a source: shared settings, as in docker compose files
+  timeout_s: 4
+  live: off             # YAML 1.1 would read this as false
 sources:
   - &gate
+    <<: *defaults
     name: gate          # the front
     url: rtsp://viewer:secret@10.0.0.21/s
-    live: off           # YAML 1.1 would read this as false
-    timeout_s: 4
     width: 640
   - <<: *gate
     name: gate-hd
     width: 1280
 )",
                                        "cams.yaml");
-    // A top-level key other than sources is refused, where it stands.
-    REQUIRE_FALSE(sources.has_value());
-    CHECK(sources.error().message == "cams.yaml:2:1: x-defaults: unknown field (the file holds sources: [...])");
-
-    sources = parse_source_config(R"(sources:
-  - &gate
-    name: gate          # the front
-    url: rtsp://viewer:secret@10.0.0.21/s
-    live: off
-    timeout_s: 4
-    width: 640
-  - <<: *gate
-    name: gate-hd
-    width: 1280
-)",
-                                  "cams.yaml");
     REQUIRE_MESSAGE(sources.has_value(), sources.error().message);
     REQUIRE(sources->size() == 2);
     CHECK(sources->at(0).live.mode == ptzgrab::LiveMode::off);
+    CHECK(sources->at(0).grab.timeout == 4000ms);
     CHECK(sources->at(0).render.width == 640);
     const auto& hd = sources->at(1);
     CHECK(hd.name == "gate-hd");
     CHECK(hd.grab.url == "rtsp://viewer:secret@10.0.0.21/s");
     CHECK(hd.grab.timeout == 4000ms);
+    CHECK(hd.live.mode == ptzgrab::LiveMode::off);
     CHECK(hd.render.width == 1280);
+
+    // Any other top-level key is refused, where it stands.
+    CHECK(error_of("defaults: {}\nsources:\n  - {name: a, url: rtsp://x/}\n") ==
+          "cams.yaml:1:1: defaults: unknown field (the file holds sources: [...], and x-NAME: for anchors)");
 }
 
 TEST_CASE("config yaml: a bare list works, and quoted and plain strings read the same") {
@@ -70,6 +61,25 @@ TEST_CASE("config yaml: a bare list works, and quoted and plain strings read the
     REQUIRE_MESSAGE(sources.has_value(), sources.error().message);
     CHECK(sources->at(0).grab.url == "lavfi:testsrc2");
     CHECK(sources->at(1).grab.rtsp_transport == ptzgrab::RtspTransport::udp);
+}
+
+TEST_CASE("config yaml: JSON as JSON tools write it still reads: tabs, no spaces, escapes, CRLF, a BOM") {
+    for (const char* json : {"{\n\t\"sources\": [\n\t\t{\"name\": \"a\", \"url\": \"rtsp://x/\\/s\", \"max_age_s\": 2.5e0}\n\t]\n}",
+                             "[{\"name\":\"a\",\"url\":\"rtsp://x//s\",\"max_age_s\":2.5,\"onvif\":null}]",
+                             "\xef\xbb\xbf[\r\n {\"name\": \"a\", \"url\": \"rtsp:\\u002f/x//s\", \"max_age_s\": 2.5}\r\n]"}) {
+        CAPTURE(json);
+        auto sources = parse_source_config(json, "cams.json");
+        if (std::string_view(json).find("null") != std::string_view::npos) {
+            // null is not an object: refused as before, now with its place.
+            REQUIRE_FALSE(sources.has_value());
+            CHECK(sources.error().message.starts_with("cams.json:1:"));
+            CHECK(contains(sources.error().message, "sources[0].onvif: must be an object"));
+            continue;
+        }
+        REQUIRE_MESSAGE(sources.has_value(), sources.error().message);
+        CHECK(sources->at(0).grab.url == "rtsp://x//s");
+        CHECK(sources->at(0).max_age == 2500ms);
+    }
 }
 
 TEST_CASE("config yaml: each mistake is named by file, line, column and field") {
