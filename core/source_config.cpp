@@ -40,17 +40,20 @@ struct Place {
     const std::string& file;
     size_t index;
     const ConfigNode& source;
+    std::unexpected<Error> fail(std::string_view field, const std::string& what, ConfigMark at) const {
+        return make_error(ErrorKind::invalid_input, located(file, at) + ": sources[" + std::to_string(index) + "]." +
+                                                        std::string(field) + ": " + what);
+    }
     std::unexpected<Error> fail(std::string_view field, const std::string& what, const ConfigNode* at = nullptr) const {
-        return make_error(ErrorKind::invalid_input, located(file, (at ? at : &source)->mark) + ": sources[" +
-                                                        std::to_string(index) + "]." + std::string(field) + ": " + what);
+        return fail(field, what, (at ? at : &source)->mark);
     }
 };
 
 Result<double> number_in(const Place& at, const ConfigNode& o, std::string_view field, double low, double high) {
     const ConfigNode& v = *o.find(field);
     std::string range = "must be a number between " + number_text(low) + " and " + number_text(high);
-    if (v.kind != Kind::integer && v.kind != Kind::number) return at.fail(field, range, &v);
-    if (!(v.number >= low && v.number <= high)) return at.fail(field, range, &v);
+    bool numeric = v.kind == Kind::integer || v.kind == Kind::number;
+    if (!numeric || !(v.number >= low && v.number <= high)) return at.fail(field, range, &v);  // NaN fails too
     return v.number;
 }
 
@@ -82,9 +85,7 @@ Result<void> refuse_unknown(const Place& at, const ConfigNode& o, const std::arr
         if (std::ranges::find(known, std::string_view(f.key)) != known.end()) continue;
         std::string names;
         for (std::string_view k : known) names += (names.empty() ? "" : ", ") + std::string(k);
-        ConfigNode key_place;
-        key_place.mark = f.key_mark;
-        return at.fail(std::string(prefix) + f.key, "unknown field (known: " + names + ")", &key_place);
+        return at.fail(std::string(prefix) + f.key, "unknown field (known: " + names + ")", f.key_mark);
     }
     return {};
 }
