@@ -15,7 +15,7 @@ RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       ffmpeg ca-certificates \
       libopencv-core406 libopencv-imgproc406 libturbojpeg0 \
-      libboost-json1.81.0 libboost-filesystem1.81.0 libxml2 \
+      libboost-json1.81.0 libboost-filesystem1.81.0 libxml2 libyaml-cpp0.7 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /var/lib/ptzgrab --create-home ptzgrab
 COPY --from=build /opt/ptzgrab/ /usr/local/

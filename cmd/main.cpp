@@ -1,6 +1,7 @@
 // ptzgrab: grab still frames from IP and PTZ camera streams. main() only wires.
 #include <CLI/CLI.hpp>
 
+#include "check_config_command.hpp"
 #include "exit_codes.hpp"
 #include "info_command.hpp"
 #include "ptz_command.hpp"
@@ -15,7 +16,8 @@ constexpr const char* examples =
     "  ptzgrab snapshot --url 'rtsp://user:pass@192.168.1.20:554/stream1' -o cam1.jpg\n"
     "  ptzgrab snapshot --url http://cam.local/video.mjpg --width 640 -o - > small.jpg\n"
     "  ptzgrab info\n"
-    "  ptzgrab serve --config cameras.json --port 8080   # then open http://127.0.0.1:8080/stream/view\n"
+    "  ptzgrab check-config cameras.yaml                 # valid? and every default it implies\n"
+    "  ptzgrab serve --config cameras.yaml --port 8080   # then open http://127.0.0.1:8080/stream/view\n"
     "  ptzgrab ptz --config cameras.json --source gate presets\n"
     "  ptzgrab ptz --config cameras.json --source gate goto Driveway --snapshot drive.jpg\n"
     "  ptzgrab ptz --onvif http://admin@192.168.1.20/onvif/device_service move --mode absolute --pan 0.5\n"
@@ -36,10 +38,12 @@ int main(int argc, char** argv) {
     InfoOptions info;
     ServeOptions serve;
     PtzOptions ptz;
+    CheckConfigOptions check_config;
     CLI::App* snapshot_cmd = setup_snapshot(app, snapshot);
     CLI::App* info_cmd = setup_info(app, info);
     CLI::App* serve_cmd = setup_serve(app, serve);
     CLI::App* ptz_cmd = setup_ptz(app, ptz);
+    CLI::App* check_config_cmd = setup_check_config(app, check_config);
     snapshot_cmd->footer(exit_codes_help);
 
     try {
@@ -52,5 +56,6 @@ int main(int argc, char** argv) {
     if (info_cmd->parsed()) return run_info(info);
     if (serve_cmd->parsed()) return run_serve(serve);
     if (ptz_cmd->parsed()) return run_ptz(ptz);
+    if (check_config_cmd->parsed()) return run_check_config(check_config);
     return exit_usage;
 }

@@ -62,7 +62,7 @@ std::string check_host_name(const std::string& name) {
 
 CLI::App* setup_serve(CLI::App& app, ServeOptions& o) {
     CLI::App* cmd = app.add_subcommand("serve", "Serve snapshots, latest frames and a live view over HTTP");
-    auto* config = cmd->add_option("--config,-c", o.config, "JSON file of sources")->check(CLI::ExistingFile);
+    auto* config = cmd->add_option("--config,-c", o.config, "YAML or JSON file of sources")->check(CLI::ExistingFile);
     cmd->add_option("--url,-u", o.url, "One source (default: the built-in demo)")->excludes(config);
     cmd->add_option("--bind", o.bind, "Address to listen on")->capture_default_str();
     cmd->add_option("--port,-p", o.port, "TCP port")->check(CLI::Range(0, 65535))->capture_default_str();

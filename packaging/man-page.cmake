@@ -3,7 +3,7 @@
 # part of COMMANDS; packaging/ptzgrab.h2m adds what no --help says (exit status, files, services).
 # In: PTZGRAB (the built binary), HELP2MAN, H2M (the static include), WORK_DIR, OUTPUT.
 
-set(commands "snapshot" "info" "serve" "ptz" "ptz move" "ptz goto" "ptz home" "ptz center")
+set(commands "snapshot" "info" "serve" "check-config" "ptz" "ptz move" "ptz goto" "ptz home" "ptz center")
 
 function(run_help2man help_option output)
   execute_process(

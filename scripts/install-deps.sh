@@ -6,7 +6,7 @@ set -euo pipefail
 build_packages=(
   g++ make cmake pkg-config
   libboost1.81-dev libboost-filesystem1.81-dev libboost-json1.81-dev
-  libopencv-dev libturbojpeg0-dev libcli11-dev doctest-dev libxml2-dev
+  libopencv-dev libturbojpeg0-dev libcli11-dev doctest-dev libxml2-dev libyaml-cpp-dev
   help2man
 )
 run_packages=(ffmpeg)

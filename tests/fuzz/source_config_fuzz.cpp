@@ -13,7 +13,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace ptzgrab;
     std::string_view text(reinterpret_cast<const char*>(data), size);
-    const std::string label = "fuzz-sources.json";
+    const std::string label = "fuzz-sources.yaml";
 
     auto sources = parse_source_config(text, label);
     if (!sources) {

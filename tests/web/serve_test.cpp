@@ -219,7 +219,7 @@ TEST_CASE("serve: bad config files stop the start, naming the file and the field
                                {"[{\"name\": \"a\", \"url\": \"rtsp://x/\"}, {\"name\": \"a\", \"url\": \"rtsp://y/\"}]",
                                 "sources[1].name"},
                                {"[{\"name\": \"a\", \"url\": \"ftp://x/\"}]", "sources[0].url"},
-                               {"{not json", "not valid JSON"}}) {
+                               {"{not json", "not valid YAML"}}) {
         CAPTURE(json);
         auto file = write_config(dir, json);
         auto result = run_ptzgrab({"serve", "--config", file.string(), "--port", std::to_string(free_port())}, {}, 20s);

@@ -77,7 +77,8 @@ TEST_CASE("config: bad files name the file, the field and what is wrong") {
              {R"([])", {"cams.json", "non-empty"}},
              {R"({"cameras": []})", {"cams.json", "sources"}},
              {R"(["rtsp://x/"])", {"sources[0]", "object"}},
-             {"[{\"name\": \"a\",\n \"url\": }]", {"cams.json", "not valid JSON", "line 2"}},
+             {"[{\"name\": \"a\",\n \"url\": \"x\"]", {"cams.json:2:", "not valid YAML"}},
+             {"[{\"name\": \"a\",\n \"url\": }]", {"cams.json:2:", "sources[0].url", "string"}},  // YAML: url is null
          }) {
         CAPTURE(c.json);
         std::string message = error_of(c.json);
