@@ -45,13 +45,13 @@ FrameCache::FrameListener frame_listener(LatestFrameStore& store, const FrameCac
     };
 }
 
-// The store owns NAME/latest.jpg of every configured source, also those an earlier run wrote.
 std::vector<std::string> names_of(const std::vector<SourceConfig>& sources) {
     std::vector<std::string> names;
     for (const SourceConfig& source : sources) names.push_back(source.name);
     return names;
 }
 
+// The store owns NAME/latest.jpg of every configured source, also those an earlier run wrote.
 LatestFrameStoreOptions store_options(const std::vector<SourceConfig>& sources) {
     LatestFrameStoreOptions options;
     options.sources = names_of(sources);
