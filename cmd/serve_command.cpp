@@ -47,7 +47,10 @@ std::string connection_help() {
            "Host names: requests must name the server by an IP address, localhost, an --allow-host name or,\n"
            "when bound beyond loopback, this machine's host name (NAME or NAME.local); others get 421 (this\n"
            "stops DNS rebinding; /healthz answers any Host). POSTs whose Origin is another site, or marked\n"
-           "Sec-Fetch-Site: cross-site, get 403.\n";
+           "Sec-Fetch-Site: cross-site, get 403.\n"
+           "Reloading: kill -HUP <pid> reads --config again without a restart: unchanged sources keep their\n"
+           "frames, streams and viewers, added ones start, removed ones stop; a bad file is refused (logged),\n"
+           "and the config in force stays.\n";
 }
 
 // A host name for --allow-host: what a browser would send in Host, without a port; or "*".
@@ -124,7 +127,9 @@ namespace {
 
 // The runtime owns and tears down everything `serve` runs; here only the settings from the options.
 int serve_sources(const ServeOptions& o, std::vector<SourceConfig> sources) {
-    ServeRuntime runtime(o, std::move(sources));
+    ServeRuntime::LoadSources reload;
+    if (!o.config.empty()) reload = [&o] { return load_sources(o); };  // SIGHUP: the file again
+    ServeRuntime runtime(o, std::move(sources), std::move(reload));
     web::ServerContext& context = runtime.context();
     context.static_dir = o.static_dir;
     std::filesystem::path assets_dir = o.assets_dir.empty() ? default_assets_dir() : std::filesystem::path(o.assets_dir);

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "config_reload.hpp"
 #include "core/grabber.hpp"
 #include "core/latest_frame_store.hpp"
 #include "exit_codes.hpp"
@@ -31,20 +32,29 @@ web::ServerOptions server_options(const ServeOptions& o) {
     return s;
 }
 
-// After every good grab: the JPEG to disk (a fallback folder if need be).
-FrameCache::FrameListener frame_listener(LatestFrameStore& store, const std::string& default_source) {
-    return [&store, default_source](const SourceConfig& source, const Snapshot& snapshot) {
+// After every good grab: the JPEG to disk (a fallback folder if need be); latest.jpg is the first
+// source's, as configured now.
+FrameCache::FrameListener frame_listener(LatestFrameStore& store, const FrameCache& cache) {
+    return [&store, &cache](const SourceConfig& source, const Snapshot& snapshot) {
         if (!snapshot.jpeg) return;
-        auto written = store.write(source.name, source.name == default_source, *snapshot.jpeg);
+        auto sources = cache.sources();
+        bool is_default = !sources->empty() && sources->front().name == source.name;
+        auto written = store.write(source.name, is_default, *snapshot.jpeg);
         if (std::string note = store.take_change_note(); !note.empty()) std::fprintf(stderr, "ptzgrab: %s\n", note.c_str());
         if (!written) std::fprintf(stderr, "ptzgrab: %s\n", written.error().message.c_str());
     };
 }
 
+std::vector<std::string> names_of(const std::vector<SourceConfig>& sources) {
+    std::vector<std::string> names;
+    for (const SourceConfig& source : sources) names.push_back(source.name);
+    return names;
+}
+
 // The store owns NAME/latest.jpg of every configured source, also those an earlier run wrote.
 LatestFrameStoreOptions store_options(const std::vector<SourceConfig>& sources) {
     LatestFrameStoreOptions options;
-    for (const SourceConfig& source : sources) options.sources.push_back(source.name);
+    options.sources = names_of(sources);
     return options;
 }
 
@@ -71,23 +81,23 @@ struct ServeRuntime::Parts {
     std::unique_ptr<web::PtzCameras> ptz;  // its lanes read the cache and answer into the io_context
     std::unique_ptr<web::ServerContext> context;
     std::unique_ptr<web::Router> router;
+    std::unique_ptr<ConfigReloader> reloader;  // with --config: its thread reads the cache, ptz and store
 
-    Parts(const ServeOptions& o, std::vector<SourceConfig> sources)
+    Parts(const ServeOptions& o, std::vector<SourceConfig> sources, LoadSources reload)
         : options(o), store(o.static_dir, fallback_directories(), store_options(sources)) {
         auto grab = web::instrument([this](const GrabRequest& r, std::stop_token stop) { return grabber.grab(r, stop); },
                                     metrics);
         server = std::make_unique<web::Server>(server_options(o));
         renders = std::make_unique<web::RenderPool>(render_threads);
-        std::string default_source = sources.front().name;
         cache = std::make_unique<FrameCache>(std::move(sources), grab,
                                              duration_cast<milliseconds>(duration<double>(o.stale_limit_s)));
-        cache->set_frame_listener(frame_listener(store, default_source));
+        cache->set_frame_listener(frame_listener(store, *cache));
         cache->set_memory_budget(static_cast<size_t>(o.frame_memory_mb) * 1024 * 1024);
         // Without a usable ffmpeg every source stays one-shot: its grabs report what is missing.
         if (grabber.ffmpeg().usable) cache->enable_live(grabber.ffmpeg().path);
         if (o.allow_any_url) adhoc = std::make_unique<web::AdhocGrabs>(grab);
         ptz = std::make_unique<web::PtzCameras>(
-            cache->sources(), duration_cast<milliseconds>(duration<double>(o.ptz_settle_timeout_s)));
+            *cache->sources(), duration_cast<milliseconds>(duration<double>(o.ptz_settle_timeout_s)));
         // Built in place: the context holds a mutex (the card cache) and cannot be moved.
         context.reset(new web::ServerContext{.cache = *cache, .metrics = metrics, .adhoc = adhoc.get(),
                                              .ffmpeg = grabber.ffmpeg()});
@@ -97,11 +107,32 @@ struct ServeRuntime::Parts {
             renders->offload(std::move(render), std::move(send));
         };
         router = std::make_unique<web::Router>(*context);
+        if (reload)
+            reloader = std::make_unique<ConfigReloader>(o.config, std::move(reload), [this](std::vector<SourceConfig> s) {
+                return put_in_force(std::move(s));
+            });
+    }
+
+    // On the reloader's thread: the cache first (kept sources go on, removed ones end), then the
+    // cameras and the latest-frame files follow what it holds now.
+    Result<SourceChanges> put_in_force(std::vector<SourceConfig> sources) {
+        auto changes = cache->reconfigure(std::move(sources));
+        if (!changes) return changes;
+        auto now = cache->sources();
+        ptz->reconfigure(*now);
+        store.set_sources(names_of(*now));
+        return changes;
+    }
+
+    // On an io thread at SIGHUP: hands the reload to its thread, or says why there is none.
+    void hangup() {
+        if (reloader) return reloader->request();
+        std::fprintf(stderr, "ptzgrab: SIGHUP: nothing to reload (no --config: the demo or --url); still serving\n");
     }
 };
 
-ServeRuntime::ServeRuntime(const ServeOptions& options, std::vector<SourceConfig> sources)
-    : parts_(std::make_unique<Parts>(options, std::move(sources))) {
+ServeRuntime::ServeRuntime(const ServeOptions& options, std::vector<SourceConfig> sources, LoadSources reload)
+    : parts_(std::make_unique<Parts>(options, std::move(sources), std::move(reload))) {
     if (!parts_->grabber.ffmpeg().usable) std::cerr << "ptzgrab: warning: " << parts_->grabber.ffmpeg().problem << "\n";
 }
 
@@ -111,6 +142,9 @@ ServeRuntime::~ServeRuntime() {
     p.ptz->shutdown();
     p.cache->shutdown();
     if (p.adhoc) p.adhoc->shutdown();
+    //    A reload running ends (sped up by the above: streams closed, grabs cancelled) and none
+    //    starts again: it reads the cache, cameras and store, so its thread is joined before them.
+    p.reloader.reset();
     // 2. Renders running finish; queued ones are dropped, as are renders grab threads post from
     //    now on: the io threads have ended, so no client could receive them.
     p.renders->stop_and_join();
@@ -137,14 +171,17 @@ int ServeRuntime::serve() {
         std::cerr << "ptzgrab: " << port.error().message << ": " << port.error().detail << "\n";
         return exit_usage;
     }
-    std::printf("ptzgrab: serving %zu source(s); open %s\n", p.cache->sources().size(),
+    std::printf("ptzgrab: serving %zu source(s); open %s\n", p.cache->sources()->size(),
                 open_url(p.options.bind, *port, !p.context->token.empty()).c_str());
     std::fflush(stdout);
-    p.server->run(*p.router, [&p] {
-        p.ptz->shutdown();
-        p.cache->shutdown();
-        if (p.adhoc) p.adhoc->shutdown();
-    });
+    p.server->run(
+        *p.router,
+        [&p] {
+            p.ptz->shutdown();
+            p.cache->shutdown();
+            if (p.adhoc) p.adhoc->shutdown();
+        },
+        [&p] { p.hangup(); });
     return exit_ok;
 }
 

@@ -41,6 +41,8 @@ struct RenderOptions {
     bool timestamp = true;
     std::string timestamp_format = "%Y-%m-%d %H:%M:%S";
     bool utc = false;  // local time by default
+
+    bool operator==(const RenderOptions&) const = default;
 };
 
 /// Resize then stamp the grab time (not the render time) onto a copy of `frame`.

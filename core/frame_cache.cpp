@@ -15,8 +15,10 @@ namespace {
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 
-struct Slot {
-    const SourceConfig* config = nullptr;
+// Shared: a request or the live io thread may still hold a source that a reload removed. Its lane
+// is joined before its last owner in the cache lets go (reconfigure, ~Impl): no Slot dies on its lane.
+struct Slot : std::enable_shared_from_this<Slot> {
+    std::shared_ptr<const SourceConfig> config;
     std::optional<Snapshot> held;                  // the last good frame
     FrameCache::Clock::time_point held_since;      // when it was grabbed, by the steady clock
     std::optional<Error> last_error;
@@ -28,8 +30,10 @@ struct Slot {
     std::vector<FrameCache::Callback> after_next;  // answered by the grab after it: they need a newer frame
     uint64_t hits = 0, misses = 0, grabs = 0, failures = 0, evictions = 0;
     FrameCache::Clock::time_point last_asked;      // for the memory budget: least recently asked goes first
+    std::stop_source stop;                   // cancels its grab: at shutdown, or when a reload removes it
+    bool removed = false;                    // a reload removed it: no grab starts again
     std::unique_ptr<SourceLane> lane = std::make_unique<SourceLane>();  // its thread starts on first use
-    LiveStream* stream = nullptr;            // live sources after enable_live (owned by Impl::live)
+    std::shared_ptr<LiveStream> stream;      // live sources after enable_live (run by Impl::live)
     std::unique_ptr<LiveRenders> renders;    // its frames rendered once each, on the lane
 };
 
@@ -69,24 +73,28 @@ Error cancelled_error() { return Error{ErrorKind::cancelled, "the server is shut
 
 }  // namespace
 
+using SlotPtr = std::shared_ptr<Slot>;
+
 struct FrameCache::Impl {
-    std::vector<SourceConfig> configs;
     GrabFunction grab;
     milliseconds stale_limit;
     std::function<Clock::time_point()> now;
-    std::stop_source stop;
+    std::mutex reconfigure_mutex;  // one reload at a time
 
     mutable std::mutex mutex;
     // mutex protects the following state.
-    std::map<std::string, Slot> slots;
+    std::shared_ptr<const std::vector<SourceConfig>> configs;  // replaced whole by a reload, never changed
+    std::map<std::string, SlotPtr> slots;                      // one per name in configs
     FrameListener listener;
     size_t memory_budget = default_frame_memory_budget_bytes;
     bool shut_down = false;
     std::unique_ptr<LiveRuntime> live;  // after enable_live: the io thread and the streams
+    std::string ffmpeg;                 // after enable_live: for the streams of sources a reload adds
 
     Impl(std::vector<SourceConfig> c, GrabFunction g, milliseconds stale, std::function<Clock::time_point()> clock)
-        : configs(std::move(c)), grab(std::move(g)), stale_limit(stale), now(std::move(clock)) {
-        for (const SourceConfig& config : configs) slots[config.name].config = &config;
+        : grab(std::move(g)), stale_limit(stale), now(std::move(clock)),
+          configs(std::make_shared<const std::vector<SourceConfig>>(std::move(c))) {
+        for (const SourceConfig& config : *configs) slots[config.name] = make_slot(config);
     }
 
     // The streams first: their children reaped, their pending waits answered (cancelled) through
@@ -94,7 +102,36 @@ struct FrameCache::Impl {
     // and takes no more (shut_down is set first).
     ~Impl() {
         live.reset();
-        for (auto& [name, slot] : slots) slot.lane->join();
+        for (auto& [name, slot] : slots) slot->lane->join();
+    }
+
+    // With the lock held (or constructing): a source's slot, with its stream when live is enabled.
+    SlotPtr make_slot(const SourceConfig& config) {
+        auto slot = std::make_shared<Slot>();
+        slot->config = std::make_shared<const SourceConfig>(config);
+        if (live && config.live.mode != LiveMode::off) add_stream(*slot);
+        return slot;
+    }
+
+    // With the lock held: the source's stream (not started) and its renders on its lane.
+    void add_stream(Slot& slot) {
+        slot.stream = live->add(ffmpeg, slot.config->grab, slot.config->live);
+        slot.renders = std::make_unique<LiveRenders>(
+            *slot.lane, slot.config->render,
+            [this, &slot](const Snapshot& rendered) { live_rendered(slot, rendered); });  // on the lane
+    }
+
+    // On the reloading thread, for sources no longer found: grabs cancelled and streams closed
+    // (children sent SIGTERM together), then each child reaped and each lane joined.
+    void retire(const std::vector<SlotPtr>& removed, LiveRuntime* runtime) {
+        for (const SlotPtr& slot : removed) {
+            slot->stop.request_stop();
+            if (slot->stream) slot->stream->close();
+        }
+        for (const SlotPtr& slot : removed) {
+            if (slot->stream && runtime) runtime->remove(slot->stream);
+            slot->lane->join();
+        }
     }
 
     milliseconds age_of(const Slot& slot) const { return duration_cast<milliseconds>(now() - slot.held_since); }
@@ -171,7 +208,7 @@ struct FrameCache::Impl {
         slot.in_flight = true;
         slot.grab_begun = false;
         ++slot.grabs;
-        slot.lane->post([this, &slot] { run_grab(slot); });
+        slot.lane->post([this, self = slot.shared_from_this()] { run_grab(*self); });
     }
 
     // With the lock held: drops the least recently asked-for frames until the held bytes fit the
@@ -180,7 +217,8 @@ struct FrameCache::Impl {
         for (;;) {
             size_t total = 0;
             Slot* oldest = nullptr;
-            for (auto& [name, slot] : slots) {
+            for (auto& [name, ptr] : slots) {
+                Slot& slot = *ptr;
                 if (!slot.held) continue;
                 total += bytes_of(*slot.held);
                 if (&slot != &keep && (!oldest || slot.last_asked < oldest->last_asked)) oldest = &slot;
@@ -193,9 +231,10 @@ struct FrameCache::Impl {
 
     // Grab and render; an exception (bad_alloc, cv::Exception, a throwing grab) becomes an error,
     // so the slot never stays "in flight" and no exception leaves the lane.
-    Result<Snapshot> produce(const SourceConfig& config) {
+    Result<Snapshot> produce(const Slot& slot) {
+        const SourceConfig& config = *slot.config;
         try {
-            Result<Frame> frame = grab(config.grab, stop.get_token());
+            Result<Frame> frame = grab(config.grab, slot.stop.get_token());
             if (!frame) return std::unexpected(frame.error());
             auto jpeg = render_jpeg(*frame, config.render);
             if (!jpeg) return std::unexpected(jpeg.error());
@@ -269,20 +308,20 @@ struct FrameCache::Impl {
 
     // The first frame above `after`, or the stream's failure, within `timeout`.
     void wait_live(Slot& slot, uint64_t after, milliseconds timeout, bool never_wait, Callback done) {
-        slot.stream->wait_frame(after, timeout, [this, &slot, never_wait, done = std::move(done)](
+        slot.stream->wait_frame(after, timeout, [this, self = slot.shared_from_this(), never_wait, done = std::move(done)](
                                                     Result<std::shared_ptr<const LiveFrame>> frame) mutable {
-            if (!frame) return live_failed(slot, frame.error(), never_wait, std::move(done));
-            answer_live(slot, std::move(*frame), LiveMarks{.waited = true, .stream_error = {}}, std::move(done));
+            if (!frame) return live_failed(*self, frame.error(), never_wait, std::move(done));
+            answer_live(*self, std::move(*frame), LiveMarks{.waited = true, .stream_error = {}}, std::move(done));
         });
     }
 
     // The first frame above `after`, or the stream's failure as it is: never an older frame standing
     // in, so a viewer asking again is never answered the frame it already has (a busy loop).
     void wait_newer(Slot& slot, uint64_t after, milliseconds timeout, Callback done) {
-        slot.stream->wait_frame(after, timeout, [this, &slot, done = std::move(done)](
+        slot.stream->wait_frame(after, timeout, [this, self = slot.shared_from_this(), done = std::move(done)](
                                                     Result<std::shared_ptr<const LiveFrame>> frame) mutable {
             if (!frame) return done(std::unexpected(frame.error()));
-            answer_live(slot, std::move(*frame), LiveMarks{.waited = true, .stream_error = {}}, std::move(done));
+            answer_live(*self, std::move(*frame), LiveMarks{.waited = true, .stream_error = {}}, std::move(done));
         });
     }
 
@@ -328,7 +367,7 @@ struct FrameCache::Impl {
             slot.grab_begun = true;
             slot.grab_begun_at = now();
         }
-        Result<Snapshot> result = produce(*slot.config);
+        Result<Snapshot> result = produce(slot);
         std::vector<Callback> waiters, cancelled;
         FrameListener notify;
         {
@@ -337,7 +376,7 @@ struct FrameCache::Impl {
             result = settle(slot, std::move(result), notify);
             slot.in_flight = false;
             // Those who needed a grab begun after they asked get the next one, started now.
-            if (shut_down) {
+            if (shut_down || slot.removed) {
                 cancelled.swap(slot.after_next);
             } else if (!slot.after_next.empty()) {
                 slot.joined.swap(slot.after_next);
@@ -369,7 +408,7 @@ void FrameCache::get(const std::string& source, bool force_refresh, Callback don
 
 void FrameCache::get(const std::string& source, const FrameWanted& wanted, Callback done) {
     std::optional<Result<Snapshot>> answer;
-    Slot* live = nullptr;
+    SlotPtr live;  // held while answered outside the lock: a reload may remove the source meanwhile
     {
         std::lock_guard lock(impl_->mutex);
         auto it = impl_->slots.find(source);
@@ -378,10 +417,10 @@ void FrameCache::get(const std::string& source, const FrameWanted& wanted, Callb
         } else if (it == impl_->slots.end()) {
             answer = std::unexpected(Error{ErrorKind::invalid_input, "unknown source: " + source, {}});
         } else {
-            Slot& slot = it->second;
+            Slot& slot = *it->second;
             slot.last_asked = impl_->now();
             if (slot.stream) {
-                live = &slot;
+                live = it->second;
             } else if ((answer = impl_->answer_from_memory(slot, wanted))) {
                 ++slot.hits;
                 if (*answer) (*answer)->from_cache = true;
@@ -398,24 +437,24 @@ void FrameCache::get(const std::string& source, const FrameWanted& wanted, Callb
 }
 
 void FrameCache::next(const std::string& source, uint64_t after_sequence, milliseconds timeout, Callback done) {
-    Slot* live = nullptr;
+    SlotPtr live;
     Error refused{ErrorKind::invalid_input, "not a live source: " + source, {}};
     {
         std::lock_guard lock(impl_->mutex);
         auto it = impl_->slots.find(source);
         if (impl_->shut_down) refused = cancelled_error();
-        else if (it != impl_->slots.end() && it->second.stream) live = &it->second;
+        else if (it != impl_->slots.end() && it->second->stream) live = it->second;
     }
     if (!live) return done(std::unexpected(refused));
     impl_->wait_newer(*live, after_sequence, timeout, std::move(done));
 }
 
 std::shared_ptr<void> FrameCache::watch(const std::string& source, double fps) {
-    LiveStream* stream = nullptr;
+    std::shared_ptr<LiveStream> stream;
     {
         std::lock_guard lock(impl_->mutex);
         auto it = impl_->slots.find(source);
-        if (it != impl_->slots.end()) stream = it->second.stream;
+        if (it != impl_->slots.end()) stream = it->second->stream;
     }
     return stream ? stream->add_viewer(fps) : nullptr;
 }
@@ -424,14 +463,12 @@ void FrameCache::enable_live(const std::string& ffmpeg) {
     std::lock_guard lock(impl_->mutex);
     if (impl_->live || impl_->shut_down) return;
     impl_->live = std::make_unique<LiveRuntime>();
+    impl_->ffmpeg = ffmpeg;
     for (auto& [name, slot] : impl_->slots) {
-        const LiveOptions& options = slot.config->live;
+        const LiveOptions& options = slot->config->live;
         if (options.mode == LiveMode::off) continue;
-        slot.stream = &impl_->live->add(ffmpeg, slot.config->grab, options);
-        slot.renders = std::make_unique<LiveRenders>(
-            *slot.lane, slot.config->render,
-            [impl = impl_.get(), &slot](const Snapshot& rendered) { impl->live_rendered(slot, rendered); });
-        if (options.mode == LiveMode::always) slot.stream->start();
+        impl_->add_stream(*slot);
+        if (options.mode == LiveMode::always) slot->stream->start();
     }
 }
 
@@ -451,7 +488,8 @@ Result<Snapshot> FrameCache::get_blocking(const std::string& source, const Frame
 std::vector<std::string> FrameCache::clear(const std::string& source) {
     std::vector<std::string> dropped;
     std::lock_guard lock(impl_->mutex);
-    for (auto& [name, slot] : impl_->slots) {
+    for (auto& [name, ptr] : impl_->slots) {
+        Slot& slot = *ptr;
         if (!source.empty() && name != source) continue;
         if (slot.held || slot.last_error || slot.renders) dropped.push_back(name);
         slot.held.reset();
@@ -464,8 +502,8 @@ std::vector<std::string> FrameCache::clear(const std::string& source) {
 std::vector<CacheStats> FrameCache::stats() const {
     std::vector<CacheStats> out;
     std::lock_guard lock(impl_->mutex);
-    for (const SourceConfig& config : impl_->configs) {
-        const Slot& slot = impl_->slots.at(config.name);
+    for (const SourceConfig& config : *impl_->configs) {
+        const Slot& slot = *impl_->slots.at(config.name);
         CacheStats s;
         s.name = config.name;
         s.has_frame = slot.held.has_value();
@@ -485,12 +523,52 @@ std::vector<CacheStats> FrameCache::stats() const {
     return out;
 }
 
-const std::vector<SourceConfig>& FrameCache::sources() const { return impl_->configs; }
+std::shared_ptr<const std::vector<SourceConfig>> FrameCache::sources() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->configs;
+}
 
-const SourceConfig* FrameCache::find(const std::string& name) const {
-    for (const SourceConfig& config : impl_->configs)
-        if (config.name == name) return &config;
+std::shared_ptr<const SourceConfig> FrameCache::find(const std::string& name) const {
+    std::shared_ptr<const std::vector<SourceConfig>> all = sources();
+    for (const SourceConfig& config : *all)
+        if (config.name == name) return {all, &config};  // shares the snapshot's ownership
     return nullptr;
+}
+
+Result<SourceChanges> FrameCache::reconfigure(std::vector<SourceConfig> sources) {
+    std::lock_guard one_at_a_time(impl_->reconfigure_mutex);
+    SourceChanges changes;
+    std::vector<SlotPtr> removed, starting;
+    LiveRuntime* runtime = nullptr;
+    {
+        std::lock_guard lock(impl_->mutex);
+        if (impl_->shut_down) return std::unexpected(cancelled_error());
+        changes = compare_sources(*impl_->configs, sources);
+        std::map<std::string, SlotPtr> slots;
+        for (const SourceConfig& config : sources) {
+            auto running = impl_->slots.find(config.name);
+            if (running != impl_->slots.end() && *running->second->config == config) {
+                slots.emplace(config.name, running->second);  // kept as it runs
+                continue;
+            }
+            SlotPtr slot = impl_->make_slot(config);
+            if (slot->stream && config.live.mode == LiveMode::always) starting.push_back(slot);
+            slots.emplace(config.name, std::move(slot));
+        }
+        for (auto& [name, slot] : impl_->slots) {
+            auto now = slots.find(name);
+            if (now != slots.end() && now->second == slot) continue;
+            slot->removed = true;
+            removed.push_back(slot);
+        }
+        impl_->slots = std::move(slots);
+        impl_->configs = std::make_shared<const std::vector<SourceConfig>>(std::move(sources));
+        runtime = impl_->live.get();  // freed only by ~Impl, which no reconfigure overlaps
+    }
+    // Outside the lock: requests go on while the removed sources' children end.
+    impl_->retire(removed, runtime);
+    for (const SlotPtr& slot : starting) slot->stream->start();
+    return changes;
 }
 
 void FrameCache::set_frame_listener(FrameListener listener) {
@@ -505,12 +583,14 @@ void FrameCache::set_memory_budget(size_t bytes) {
 
 void FrameCache::shutdown() {
     LiveRuntime* live = nullptr;
+    std::vector<SlotPtr> slots;
     {
         std::lock_guard lock(impl_->mutex);
         impl_->shut_down = true;
         live = impl_->live.get();  // enable_live adds no stream once shut_down is set; ~Impl frees it
+        for (auto& [name, slot] : impl_->slots) slots.push_back(slot);
     }
-    impl_->stop.request_stop();
+    for (const SlotPtr& slot : slots) slot->stop.request_stop();  // outside the lock: kills run here
     // Live waits answered cancelled, children sent SIGTERM; never blocks (the server's io thread).
     if (live) live->close_all();
 }

@@ -14,6 +14,7 @@
 #include "grab_request.hpp"
 #include "live_options.hpp"
 #include "live_stream.hpp"
+#include "source_changes.hpp"
 
 namespace ptzgrab {
 
@@ -22,6 +23,8 @@ struct OnvifSettings {
     std::string device_url;  // http://HOST[:PORT]/onvif/device_service
     std::string user, password;  // default: the userinfo of the source's stream URL; never printed
     std::string profile;     // media profile token; empty: the first profile with a PTZ configuration
+
+    bool operator==(const OnvifSettings&) const = default;
 };
 
 struct SourceConfig {
@@ -32,6 +35,8 @@ struct SourceConfig {
     RenderOptions render;                               // default size/quality/stamp of this source's JPEG
     LiveOptions live;                                   // off: one-shot grabs; else one ffmpeg held open
     std::optional<OnvifSettings> onvif;                 // set: the camera can be steered (ptz layer)
+
+    bool operator==(const SourceConfig&) const = default;  // equal: a reload keeps the source as it runs
 };
 
 /// What a request asks of the cache.
@@ -124,8 +129,16 @@ public:
     /// Drops held frames (all sources when `source` is empty); returns the names dropped.
     std::vector<std::string> clear(const std::string& source = {});
     std::vector<CacheStats> stats() const;
-    const std::vector<SourceConfig>& sources() const;
-    const SourceConfig* find(const std::string& name) const;  // nullptr if unknown
+    /// The sources as configured now, any thread: a snapshot that a later reconfigure() does not change.
+    std::shared_ptr<const std::vector<SourceConfig>> sources() const;
+    /// One source of the current snapshot (it keeps the snapshot alive); null if unknown.
+    std::shared_ptr<const SourceConfig> find(const std::string& name) const;
+    /// A config reload. Sources equal to the running ones keep their frames, stream (same child),
+    /// viewers and lane; the others stop: grabs cancelled, stream closed and its child reaped, lane
+    /// joined, later calls for them answered as for an unknown source (waits in flight: cancelled).
+    /// New and changed sources start (`always` streams at once). Blocks up to a stop grace while
+    /// children end: call it off the io threads; one reconfigure at a time. `cancelled` once shut down.
+    Result<SourceChanges> reconfigure(std::vector<SourceConfig> sources);
     /// Called after every good grab, outside the cache's lock (the disk writer hooks in here).
     void set_frame_listener(FrameListener listener);
     /// Past the budget the least recently asked-for frames are dropped (a later request grabs anew);

@@ -20,6 +20,8 @@ struct GrabRequest {
     RtspTransport rtsp_transport = RtspTransport::tcp;  // TCP survives NAT and lossy Wi-Fi
     std::chrono::milliseconds warmup{0};  // skip the first frames: cameras that just woke up are dark
     bool short_probe = true;  // live sources: start decoding after a short probe (see grab_request.cpp)
+
+    bool operator==(const GrabRequest&) const = default;  // a reload keeps a source whose settings are equal
 };
 
 /// The protocols ffmpeg may open for a source of this kind; a playlist from the

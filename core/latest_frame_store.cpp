@@ -41,7 +41,9 @@ std::vector<fs::path> fallback_directories() {
 }
 
 LatestFrameStore::LatestFrameStore(fs::path preferred, std::vector<fs::path> fallbacks, LatestFrameStoreOptions options)
-    : options_(std::move(options)), candidates_(with_preferred_first(std::move(preferred), std::move(fallbacks))) {}
+    : options_(std::move(options)),
+      candidates_(with_preferred_first(std::move(preferred), std::move(fallbacks))),
+      sources_(options_.sources) {}
 
 Result<void> LatestFrameStore::write_into(const fs::path& dir, const std::string& source, bool is_default,
                                           std::span<const uint8_t> jpeg) {
@@ -70,7 +72,7 @@ std::string LatestFrameStore::move_to(size_t index, const std::string& failures)
     if (index == current_) return note;
     std::set<fs::path> owned = written_here_;
     owned.insert("latest.jpg");
-    for (const std::string& source : options_.sources)
+    for (const std::string& source : sources_)
         if (safe_source_name(source)) owned.insert(fs::path(source) / "latest.jpg");
     std::error_code ec;
     size_t removed = 0;
@@ -117,6 +119,18 @@ Result<fs::path> LatestFrameStore::write(const std::string& source, bool is_defa
 fs::path LatestFrameStore::directory() const {
     std::lock_guard lock(state_mutex_);
     return in_use_;
+}
+
+void LatestFrameStore::set_sources(std::vector<std::string> sources) {
+    std::lock_guard lock(write_mutex_);
+    std::error_code ec;
+    for (const std::string& old : sources_) {
+        if (!safe_source_name(old) || std::ranges::find(sources, old) != sources.end()) continue;
+        fs::path file = fs::path(old) / "latest.jpg";
+        fs::remove(candidates_[current_] / file, ec);
+        written_here_.erase(file);
+    }
+    sources_ = std::move(sources);
 }
 
 std::string LatestFrameStore::take_change_note() {

@@ -49,6 +49,10 @@ public:
     std::filesystem::path directory() const;
     /// One line for the log when the folder changed since the last call, else empty.
     std::string take_change_note();
+    /// After a config reload: the sources it owns from now on (see LatestFrameStoreOptions::sources).
+    /// The frames of sources no longer listed leave the folder in use: a removed camera leaves no
+    /// picture behind that looks current. Call it once their grabs have ended; may block on the disk.
+    void set_sources(std::vector<std::string> sources);
 
 private:
     Result<void> write_into(const std::filesystem::path& dir, const std::string& source, bool is_default,
@@ -60,6 +64,7 @@ private:
 
     std::mutex write_mutex_;  // held across disk writes; never taken on an io thread
     // write_mutex_ protects the following state.
+    std::vector<std::string> sources_;  // starts as options_.sources
     size_t current_ = 0;
     LatestFrameStoreOptions::Clock::time_point left_preferred_at_;
     std::set<std::filesystem::path> written_here_;  // files written in candidates_[current_], relative

@@ -22,6 +22,8 @@ struct LiveOptions {
     std::chrono::seconds idle{300};  // on_demand: stop after this long with no request and no viewer
     LiveDecode decode = LiveDecode::keyframes;
     double fps = 1;  // for LiveDecode::all, and for the fall-back when keyframes yield nothing
+
+    bool operator==(const LiveOptions&) const = default;
 };
 
 std::string_view to_string(LiveMode mode);      // "off", "on_demand", "always"

@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <cstdio>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -12,7 +13,9 @@ namespace ptzgrab {
 struct LiveRuntime::Impl {
     boost::asio::io_context io{1};
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work = boost::asio::make_work_guard(io);
-    std::vector<std::unique_ptr<LiveStream>> streams;
+    std::mutex mutex;
+    // mutex protects the following state.
+    std::vector<std::shared_ptr<LiveStream>> streams;
     std::thread thread{[this] { run(); }};
 
     // The io thread: what a handler throws is reported and the loop goes on.
@@ -31,8 +34,14 @@ struct LiveRuntime::Impl {
 
     ~Impl() {
         // Every child is sent SIGTERM first, then each is reaped: they end together, within one grace.
-        for (auto& stream : streams) stream->close();
-        streams.clear();  // children reaped; their waits' answers are posted to io
+        std::vector<std::shared_ptr<LiveStream>> stopping;
+        {
+            std::lock_guard lock(mutex);
+            stopping.swap(streams);
+        }
+        for (auto& stream : stopping) stream->close();
+        for (auto& stream : stopping) stream->stop();  // children reaped; their waits' answers posted to io
+        stopping.clear();
         work.reset();
         // After the answers posted so far: the loop ends even if a stream left a timer behind.
         boost::asio::post(io, [this] { io.stop(); });
@@ -45,12 +54,22 @@ LiveRuntime::LiveRuntime() : impl_(std::make_unique<Impl>()) {}
 LiveRuntime::~LiveRuntime() = default;
 
 void LiveRuntime::close_all() {
+    std::lock_guard lock(impl_->mutex);
     for (auto& stream : impl_->streams) stream->close();
 }
 
-LiveStream& LiveRuntime::add(const std::string& ffmpeg, const GrabRequest& request, const LiveOptions& options) {
-    impl_->streams.push_back(std::make_unique<LiveStream>(impl_->io, ffmpeg, request, options));
-    return *impl_->streams.back();
+std::shared_ptr<LiveStream> LiveRuntime::add(const std::string& ffmpeg, const GrabRequest& request,
+                                             const LiveOptions& options) {
+    auto stream = std::make_shared<LiveStream>(impl_->io, ffmpeg, request, options);
+    std::lock_guard lock(impl_->mutex);
+    impl_->streams.push_back(stream);
+    return stream;
+}
+
+void LiveRuntime::remove(const std::shared_ptr<LiveStream>& stream) {
+    stream->stop();  // outside the lock: it blocks until the child is reaped
+    std::lock_guard lock(impl_->mutex);
+    std::erase(impl_->streams, stream);
 }
 
 }  // namespace ptzgrab

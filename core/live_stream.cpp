@@ -491,7 +491,9 @@ LiveStream::LiveStream(boost::asio::io_context& io, std::string ffmpeg, GrabRequ
                        LiveTimings timings)
     : impl_(std::make_shared<Impl>(io, std::move(ffmpeg), std::move(request), options, timings)) {}
 
-LiveStream::~LiveStream() {
+LiveStream::~LiveStream() { stop(); }
+
+void LiveStream::stop() {
     std::shared_ptr<LiveChild> child;
     std::vector<Impl::Waiter> waiters;
     {

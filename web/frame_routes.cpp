@@ -106,14 +106,17 @@ void serve_adhoc(ServerContext& ctx, const SnapshotParams& params, const Reply& 
 }
 
 // The named source; the first one when no name is given; nullptr for an unknown name.
-const SourceConfig* source_named(const ServerContext& ctx, const std::string& name) {
-    if (name.empty()) return ctx.cache.sources().empty() ? nullptr : &ctx.cache.sources().front();
+std::shared_ptr<const SourceConfig> source_named(const ServerContext& ctx, const std::string& name) {
+    if (name.empty()) {
+        auto all = ctx.cache.sources();
+        return all->empty() ? nullptr : std::shared_ptr<const SourceConfig>(all, &all->front());
+    }
     return ctx.cache.find(name);
 }
 
 }  // namespace
 
-const SourceConfig* pick_source(const ServerContext& ctx, const Target& target) {
+std::shared_ptr<const SourceConfig> pick_source(const ServerContext& ctx, const Target& target) {
     const std::string* name = target.find("source");
     return source_named(ctx, name ? *name : std::string());
 }
@@ -122,7 +125,7 @@ void serve_snapshot(ServerContext& ctx, const Target& target, const Reply& reply
     auto params = parse_snapshot_params(target);
     if (!params) return reply(text_response(http::status::bad_request, params.error().message));
     if (!params->url.empty()) return serve_adhoc(ctx, *params, reply);
-    const SourceConfig* source = pick_source(ctx, target);
+    auto source = pick_source(ctx, target);
     if (!source) return reply(text_response(http::status::bad_request, "unknown source: " + mask_text(params->source).substr(0, 100)));
     FrameWanted wanted{.force_refresh = params->force_refresh, .younger_than = params->max_age, .never_wait = false};
     ctx.cache.get(source->name, wanted,
@@ -140,7 +143,7 @@ void serve_snapshot(ServerContext& ctx, const Target& target, const Reply& reply
 }
 
 void serve_latest(ServerContext& ctx, const std::string& name, const Reply& reply) {
-    const SourceConfig* source = source_named(ctx, name);
+    auto source = source_named(ctx, name);
     if (!source) return reply(text_response(http::status::not_found, "no such source"));
     // Through the cache like a snapshot, but never waiting for a grab: a held frame at once (past
     // max age marked X-Cache: refreshing, a refresh starts behind it), so a dashboard polling only

@@ -164,7 +164,9 @@ asio::awaitable<void> write_frame_stream(beast::tcp_stream& stream, Response hea
     for (;;) {
         if (pace > pace.zero() && !co_await sleep_until(*box, last_sent + pace)) break;
         // Asked only now that the last write is done: what came meanwhile is skipped, the newest is sent.
-        frames.cache.next(frames.source.name, sent, frames.source.grab.timeout, [box, strand](Result<Snapshot> frame) {
+        // A reload that removed or changed the source ends this viewer: its frames were of the old one.
+        if (auto now = frames.cache.find(frames.source->name); !now || !(*now == *frames.source)) break;
+        frames.cache.next(frames.source->name, sent, frames.source->grab.timeout, [box, strand](Result<Snapshot> frame) {
             {
                 std::lock_guard lock(box->mutex);
                 box->frame = std::move(frame);

@@ -22,7 +22,7 @@ inline constexpr std::string_view mjpeg_boundary = "ptzgrab-mjpeg-boundary";
 /// watch lease, keeping an on_demand source awake) and what to send.
 struct FrameStream {
     FrameCache& cache;
-    const SourceConfig& source;
+    std::shared_ptr<const SourceConfig> source;  // as admitted: a reload that changes it ends the stream
     std::optional<double> fps;  // ?fps=: at most this many frames a second; none: every frame that comes
     std::shared_ptr<ViewerTicket> ticket;
 };

@@ -47,7 +47,7 @@ Response not_live(const SourceConfig& source) {
 void serve_mjpeg(ServerContext& ctx, const Target& target, const Reply& reply) {
     auto fps = fps_param(target);
     if (!fps) return reply(text_response(http::status::bad_request, fps.error().message));
-    const SourceConfig* source = pick_source(ctx, target);
+    auto source = pick_source(ctx, target);
     if (!source) return reply(text_response(http::status::not_found, "no such source"));
     if (source->live.mode == LiveMode::off) return reply(not_live(*source));
     auto admission = ctx.viewers.admit(source->name);
@@ -55,7 +55,7 @@ void serve_mjpeg(ServerContext& ctx, const Target& target, const Reply& reply) {
     auto lease = ctx.cache.watch(source->name, fps->value_or(0));
     if (!lease) return reply(not_live(*source));  // live streams are not enabled in this server
     admission.ticket->hold(std::move(lease));
-    auto stream = std::make_shared<FrameStream>(FrameStream{ctx.cache, *source, *fps, std::move(admission.ticket)});
+    auto stream = std::make_shared<FrameStream>(FrameStream{ctx.cache, source, *fps, std::move(admission.ticket)});
     reply(Answer{mjpeg_head(), std::move(stream)});
 }
 

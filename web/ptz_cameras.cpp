@@ -15,6 +15,7 @@ bool drops_client(ErrorKind kind) {
 
 struct PtzCameras::Camera {
     OnvifSettings settings;
+    std::stop_source stop;                    // at shutdown, or when a reload removes the camera
     std::unique_ptr<ptz::PtzClient> client;  // only touched on `lane`
     std::atomic<int> pending{0};              // tasks posted to `lane` and not yet started
     SourceLane lane;                          // last member: joined first, while the client still lives
@@ -25,12 +26,7 @@ PtzCameras::PtzCameras(const std::vector<SourceConfig>& sources, std::chrono::mi
 
 PtzCameras::PtzCameras(const std::vector<SourceConfig>& sources, Connect connect, std::chrono::milliseconds settle_timeout)
     : connect_(std::move(connect)), settle_timeout_(settle_timeout) {
-    for (const SourceConfig& source : sources) {
-        if (!source.onvif) continue;
-        auto camera = std::make_unique<Camera>();
-        camera->settings = *source.onvif;
-        cameras_.emplace(source.name, std::move(camera));
-    }
+    cameras_ = cameras(sources);
 }
 
 PtzCameras::~PtzCameras() {
@@ -38,13 +34,61 @@ PtzCameras::~PtzCameras() {
     for (auto& [name, camera] : cameras_) camera->lane.join();
 }
 
-bool PtzCameras::has(const std::string& source) const { return cameras_.contains(source); }
+// With mutex_ held (or constructing): one camera per steerable source, the running one when its
+// settings are unchanged.
+std::map<std::string, PtzCameras::CameraPtr> PtzCameras::cameras(const std::vector<SourceConfig>& sources) const {
+    std::map<std::string, CameraPtr> next;
+    for (const SourceConfig& source : sources) {
+        if (!source.onvif) continue;
+        auto running = cameras_.find(source.name);
+        if (running != cameras_.end() && running->second->settings == *source.onvif) {
+            next.emplace(source.name, running->second);
+            continue;
+        }
+        auto camera = std::make_shared<Camera>();
+        camera->settings = *source.onvif;
+        if (stopped_) camera->stop.request_stop();
+        next.emplace(source.name, std::move(camera));
+    }
+    return next;
+}
+
+void PtzCameras::reconfigure(const std::vector<SourceConfig>& sources) {
+    std::vector<CameraPtr> removed;
+    {
+        std::lock_guard lock(mutex_);
+        std::map<std::string, CameraPtr> next = cameras(sources);
+        for (auto& [name, camera] : cameras_) {
+            auto now = next.find(name);
+            if (now == next.end() || now->second != camera) removed.push_back(camera);
+        }
+        cameras_ = std::move(next);
+    }
+    // Outside the lock: requests for the other cameras go on while these finish.
+    for (const CameraPtr& camera : removed) camera->stop.request_stop();
+    for (const CameraPtr& camera : removed) camera->lane.join();  // tasks queued run, failing `cancelled`
+}
+
+void PtzCameras::shutdown() {
+    std::vector<CameraPtr> all;
+    {
+        std::lock_guard lock(mutex_);
+        stopped_ = true;
+        for (auto& [name, camera] : cameras_) all.push_back(camera);
+    }
+    for (const CameraPtr& camera : all) camera->stop.request_stop();
+}
+
+bool PtzCameras::has(const std::string& source) const {
+    std::lock_guard lock(mutex_);
+    return cameras_.contains(source);
+}
 
 void PtzCameras::serve(Camera& camera, const Task& task) {
     bool task_ran = false;  // the task answers the request: exactly once, whatever throws
     try {
         if (!camera.client) {
-            auto connected = connect_(camera.settings, stop_.get_token());
+            auto connected = connect_(camera.settings, camera.stop.get_token());
             if (!connected) {
                 task_ran = true;
                 task(std::unexpected(connected.error()));  // reported; the next task tries again
@@ -66,25 +110,29 @@ void PtzCameras::serve(Camera& camera, const Task& task) {
 }
 
 bool PtzCameras::run(const std::string& source, Task task) {
-    auto found = cameras_.find(source);
-    if (found == cameras_.end()) {
+    CameraPtr found;
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = cameras_.find(source); it != cameras_.end()) found = it->second;
+    }
+    if (!found) {
         task(make_error(ErrorKind::unsupported, "source " + source + " has no onvif settings"));
         return true;
     }
-    Camera& camera = *found->second;
+    Camera& camera = *found;
     // Taken before the post, given back when the work starts: behind a slow or dead camera at most
     // max_pending_calls requests wait, the rest are turned away at once instead of replayed much later.
     if (camera.pending.fetch_add(1) >= max_pending_calls) {
         camera.pending.fetch_sub(1);
         return false;
     }
-    auto work = [this, &camera, task] {
-        camera.pending.fetch_sub(1);
-        serve(camera, task);
+    auto work = [this, found, task] {
+        found->pending.fetch_sub(1);
+        serve(*found, task);
     };
-    if (!camera.lane.post(std::move(work))) {
+    if (!camera.lane.post(std::move(work))) {  // joined: a reload removed the camera, or shutting down
         camera.pending.fetch_sub(1);
-        task(make_error(ErrorKind::cancelled, "the server is shutting down"));
+        task(make_error(ErrorKind::cancelled, "the camera was removed or the server is shutting down"));
     }
     return true;
 }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -44,6 +45,10 @@ public:
 
     /// Whether `source` can be steered (it has onvif settings). Any thread.
     bool has(const std::string& source) const;
+    /// A config reload, off the io threads: a camera whose onvif settings are unchanged keeps its
+    /// lane and client; the others' exchanges fail `cancelled` from now on and their lanes are
+    /// joined here (blocks for the exchange running, within its deadline); new ones are added.
+    void reconfigure(const std::vector<SourceConfig>& sources);
     /// Requests that may wait for one camera behind the one it is busy with; more are refused (503, Retry-After: 1).
     static constexpr int max_pending_calls = 4;
 
@@ -57,7 +62,7 @@ public:
     std::chrono::milliseconds settle_timeout() const { return settle_timeout_; }
 
     /// Any thread, never blocks: camera exchanges from now on fail `cancelled` (answered 503).
-    void shutdown() { stop_.request_stop(); }
+    void shutdown();
 
     /// ptz::PtzClient::connect with the HTTP transport (refusing exchanges once `stop` is requested)
     /// and the server's deadlines, the settle wait `settle_timeout`.
@@ -65,11 +70,17 @@ public:
 
 private:
     struct Camera;
+    using CameraPtr = std::shared_ptr<Camera>;  // held by its lane's work too; its lane is joined
+                                                // before this object lets go of it (reconfigure, destructor)
     void serve(Camera& camera, const Task& task);  // on camera's lane: connect if needed, then task
-    std::map<std::string, std::unique_ptr<Camera>> cameras_;  // fixed after construction
-    Connect connect_;
-    std::chrono::milliseconds settle_timeout_;
-    std::stop_source stop_;
+    std::map<std::string, CameraPtr> cameras(const std::vector<SourceConfig>& sources) const;  // new or kept
+    const Connect connect_;
+    const std::chrono::milliseconds settle_timeout_;
+
+    mutable std::mutex mutex_;
+    // mutex_ protects the following state.
+    std::map<std::string, CameraPtr> cameras_;
+    bool stopped_ = false;
 };
 
 }  // namespace ptzgrab::web

@@ -142,12 +142,14 @@ using Call = std::function<Outcome(Client&)>;
 // The source the request names (the first when none, for GETs only): 404 unknown, 409 without onvif settings, 503
 // when the server has no PTZ at all; else `call` runs on its lane and answers.
 void on_camera(ServerContext& ctx, const Target& target, const Reply& reply, Call call) {
-    const SourceConfig* source = pick_source(ctx, target);
+    auto source = pick_source(ctx, target);
     if (!source) return reply(error_response(Error{ErrorKind::not_found, "unknown source", {}}));
     if (!source->onvif || !ctx.ptz || !ctx.ptz->has(source->name))
         return reply(error_response(Error{ErrorKind::unsupported, "source " + source->name + " has no onvif settings", {}}));
-    const OnvifSettings* camera = &*source->onvif;
-    bool queued = ctx.ptz->run(source->name, [reply, call, camera](Result<Client*> client) -> std::optional<Error> {
+    // Shares the source's ownership: the task may run after a reload replaced the sources.
+    std::shared_ptr<const OnvifSettings> settings(source, &*source->onvif);
+    bool queued = ctx.ptz->run(source->name, [reply, call, settings](Result<Client*> client) -> std::optional<Error> {
+        const OnvifSettings* camera = settings.get();
         if (!client) {
             reply(error_response(client.error(), camera));
             return client.error();
@@ -168,7 +170,7 @@ void on_camera(ServerContext& ctx, const Target& target, const Reply& reply, Cal
 }
 
 // A call that moves or changes the camera: {"ok": true}, or with then=snapshot the settled frame.
-Call changing(ServerContext& ctx, const SourceConfig* source, bool then_snapshot, std::function<Result<void>(Client&)> act) {
+Call changing(ServerContext& ctx, std::shared_ptr<const SourceConfig> source, bool then_snapshot, std::function<Result<void>(Client&)> act) {
     return [&ctx, source, then_snapshot, act = std::move(act)](Client& client) -> Outcome {
         auto done = act(client);
         if (!done) return failure(done.error(), &*source->onvif);
@@ -178,17 +180,19 @@ Call changing(ServerContext& ctx, const SourceConfig* source, bool then_snapshot
 }
 
 template <class T>
-Call reading(std::function<Result<T>(Client&)> read, std::function<json::value(const T&)> to_json, const OnvifSettings* camera) {
+Call reading(std::function<Result<T>(Client&)> read, std::function<json::value(const T&)> to_json,
+             std::shared_ptr<const OnvifSettings> camera) {
     return [read = std::move(read), to_json = std::move(to_json), camera](Client& client) -> Outcome {
         auto value = read(client);
-        if (!value) return failure(value.error(), camera);
+        if (!value) return failure(value.error(), camera.get());
         return {json_response(http::status::ok, to_json(*value)), std::nullopt};
     };
 }
 
-const OnvifSettings* camera_of(ServerContext& ctx, const Target& target) {
-    const SourceConfig* source = pick_source(ctx, target);
-    return source && source->onvif ? &*source->onvif : nullptr;
+// Shares the source's ownership: the answer may come after a reload replaced the sources.
+std::shared_ptr<const OnvifSettings> camera_of(ServerContext& ctx, const Target& target) {
+    auto source = pick_source(ctx, target);
+    return source && source->onvif ? std::shared_ptr<const OnvifSettings>(source, &*source->onvif) : nullptr;
 }
 
 void bad_request(const Reply& reply, const Error& error) { reply(error_response(error)); }

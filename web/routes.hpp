@@ -35,7 +35,8 @@ void serve_ptz_goto(ServerContext& ctx, const Target& target, const Reply& reply
 void serve_ptz_home(ServerContext& ctx, const Target& target, const Reply& reply);
 void serve_ptz_set_home(ServerContext& ctx, const Target& target, const Reply& reply);
 
-/// The source a request names, or the first; nullptr when unknown.
-const SourceConfig* pick_source(const ServerContext& ctx, const Target& target);
+/// The source a request names, or the first; null when unknown. Shared: a reload may replace the
+/// sources while the request runs, and what it captures must stay valid.
+std::shared_ptr<const SourceConfig> pick_source(const ServerContext& ctx, const Target& target);
 
 }  // namespace ptzgrab::web

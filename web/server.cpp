@@ -80,6 +80,7 @@ struct Server::Impl {
     asio::strand<asio::io_context::executor_type> accept_strand{io.get_executor()};
     tcp::acceptor acceptor{accept_strand};
     asio::signal_set signals{accept_strand, SIGINT, SIGTERM};
+    asio::signal_set hangups{accept_strand, SIGHUP};  // registered as long as the server lives: never fatal
     asio::steady_timer accept_backoff{accept_strand};
     std::atomic<int> connections{0};
     PeerCounts peers;
@@ -126,6 +127,7 @@ struct Server::Impl {
         signals.async_wait([this, &router, on_stop = std::move(on_stop)](const boost::system::error_code& ec, int) {
             if (ec) return;
             std::fprintf(stderr, "ptzgrab: stopping (a second Ctrl-C stops at once)\n");
+            hangups.cancel();  // no reload starts once stopping
             if (on_stop) on_stop();
             router.stop_streams();
             boost::system::error_code ignored;
@@ -137,6 +139,16 @@ struct Server::Impl {
             });
             stop_deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
             drain();
+        });
+    }
+
+    // On the accept strand, at each SIGHUP until stopping.
+    void hand_on_hangups(std::function<void()> on_hangup) {
+        hangups.async_wait([this, on_hangup = std::move(on_hangup)](const boost::system::error_code& ec, int) mutable {
+            if (ec) return;  // cancelled: stopping
+            if (on_hangup) on_hangup();
+            else std::fprintf(stderr, "ptzgrab: SIGHUP ignored: nothing to reload\n");
+            hand_on_hangups(std::move(on_hangup));
         });
     }
 
@@ -171,8 +183,9 @@ Result<uint16_t> Server::listen() {
                       ec.message());
 }
 
-void Server::run(const Router& router, std::function<void()> on_stop) {
+void Server::run(const Router& router, std::function<void()> on_stop, std::function<void()> on_hangup) {
     impl_->stop_on_signal(router, std::move(on_stop));
+    impl_->hand_on_hangups(std::move(on_hangup));
     asio::co_spawn(impl_->accept_strand, impl_->accept_loop(router), report_exception);
     std::vector<std::jthread> threads;
     for (int i = 1; i < impl_->options.threads; ++i) threads.emplace_back([this] { impl_->io.run(); });

@@ -1,5 +1,6 @@
 #pragma once
-// The listening socket, the io threads and the signals: serves a Router until SIGINT or SIGTERM.
+// The listening socket, the io threads and the signals: serves a Router until SIGINT or SIGTERM,
+// and hands each SIGHUP to its owner (a config reload) instead of dying of it.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -41,8 +42,9 @@ public:
 
     /// Serves until SIGINT or SIGTERM. `on_stop` runs first on the signal (cancel grabs in flight);
     /// then the router's MJPEG streams end, the listener closes and, when every connection has ended or the grace has passed, the io
-    /// threads end. A second signal ends them at once.
-    void run(const Router& router, std::function<void()> on_stop);
+    /// threads end. A second signal ends them at once. `on_hangup` runs at each SIGHUP until then,
+    /// on an io thread: it must hand the work on, never block (none: a SIGHUP is logged and ignored).
+    void run(const Router& router, std::function<void()> on_stop, std::function<void()> on_hangup = {});
 
 private:
     struct Impl;

@@ -47,9 +47,9 @@ json::value live_json(const std::optional<LiveStatus>& live, std::string_view so
     };
 }
 
-std::string_view url_of(const ServerContext& ctx, const std::string& name) {
-    const SourceConfig* source = ctx.cache.find(name);
-    return source ? std::string_view(source->grab.url) : std::string_view{};
+std::string url_of(const ServerContext& ctx, const std::string& name) {
+    auto source = ctx.cache.find(name);
+    return source ? source->grab.url : std::string{};
 }
 
 json::object live_options_json(const LiveOptions& live) {
@@ -133,7 +133,7 @@ void serve_info(ServerContext& ctx, const Reply& reply) {
     json::array sources;
     std::map<std::string, std::optional<LiveStatus>> live;
     for (CacheStats& s : ctx.cache.stats()) live[s.name] = std::move(s.live);
-    for (const SourceConfig& s : ctx.cache.sources()) sources.push_back(source_json(s, live[s.name], ctx.ptz && ctx.ptz->has(s.name)));
+    for (const SourceConfig& s : *ctx.cache.sources()) sources.push_back(source_json(s, live[s.name], ctx.ptz && ctx.ptz->has(s.name)));
     std::filesystem::path in_use = ctx.frames_directory ? ctx.frames_directory() : std::filesystem::path{};
     json::object info{
         {"ptzgrab_version", PTZGRAB_VERSION},
@@ -159,10 +159,10 @@ void serve_metrics(ServerContext& ctx, const Reply& reply) {
 }
 
 void serve_view(ServerContext& ctx, const Target& target, const Reply& reply) {
-    const SourceConfig* selected = pick_source(ctx, target);
+    auto selected = pick_source(ctx, target);
     if (!selected) return reply(text_response(http::status::bad_request, "unknown source"));
     ViewPageModel model;
-    for (const SourceConfig& s : ctx.cache.sources()) {
+    for (const SourceConfig& s : *ctx.cache.sources()) {
         model.sources.push_back(view_source(s, s.live.mode != LiveMode::off));
         model.sources.back().ptz = ctx.ptz && ctx.ptz->has(s.name);
     }

@@ -34,7 +34,7 @@ ptzgrab::SourceConfig steerable(const std::string& name, const std::string& pass
 struct PtzFixture {
     std::atomic<int> connects{0};
     RouterFixture router{{steerable("cam"), RouterFixture::source("plain")}, "tok"};
-    ptzgrab::web::PtzCameras cameras{router.cache.sources(), [this](const ptzgrab::OnvifSettings& camera, std::stop_token)
+    ptzgrab::web::PtzCameras cameras{*router.cache.sources(), [this](const ptzgrab::OnvifSettings& camera, std::stop_token)
                                          -> ptzgrab::Result<std::unique_ptr<ptzgrab::ptz::PtzClient>> {
                                          ++connects;
                                          return ptzgrab::make_error(ptzgrab::ErrorKind::source_unreachable,
@@ -274,7 +274,7 @@ TEST_CASE("ptz routes: a connect that throws is still answered, exactly once, an
     HeldCamera camera;
     camera.throws = true;
     RouterFixture router{{steerable("cam")}, "tok"};
-    ptzgrab::web::PtzCameras cameras{router.cache.sources(), camera.connect()};
+    ptzgrab::web::PtzCameras cameras{*router.cache.sources(), camera.connect()};
     router.context.ptz = &cameras;
     Answers answers;
     answers.send(router, "/ptz/stop?source=cam");
@@ -293,7 +293,7 @@ TEST_CASE("ptz routes: behind a camera that does not answer at most 4 requests w
     HeldCamera camera;
     RouterFixture router{{steerable("cam")}, "tok"};
     {
-        ptzgrab::web::PtzCameras cameras{router.cache.sources(), camera.connect()};
+        ptzgrab::web::PtzCameras cameras{*router.cache.sources(), camera.connect()};
         router.context.ptz = &cameras;
         Answers held;
         held.send(router, "/ptz/move?source=cam&pan=0.5");
@@ -338,7 +338,7 @@ TEST_CASE("ptz routes: a long reason is cut on a UTF-8 character boundary, so th
     RouterFixture router{{steerable("cam")}, "tok"};
     std::string long_reason = "x";
     for (int i = 0; i < 200; ++i) long_reason += "\xC3\xA9";  // "é": byte 300 is the middle of one
-    ptzgrab::web::PtzCameras cameras{router.cache.sources(), [&](const ptzgrab::OnvifSettings&, std::stop_token)
+    ptzgrab::web::PtzCameras cameras{*router.cache.sources(), [&](const ptzgrab::OnvifSettings&, std::stop_token)
                                          -> ptzgrab::Result<std::unique_ptr<ptzgrab::ptz::PtzClient>> {
                                          return ptzgrab::make_error(ptzgrab::ErrorKind::source_unreachable, long_reason);
                                      }};
