@@ -5,11 +5,18 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <array>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
 
 #include "frame_stream.hpp"
+#include "response_wire.hpp"
 #include "responses.hpp"
 
 namespace ptzgrab::web {
@@ -19,17 +26,60 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-// The router may answer from a grab thread; the answer is posted back to this connection's strand.
+// What the router's reply and the waiting connection share: an answer given inside handle() is
+// taken at once (no post, no wait); a later one, from a grab or render thread, is posted back to
+// this connection's strand.
+struct PendingAnswer {
+    std::mutex mutex;
+    // mutex protects the following state.
+    std::optional<Answer> answer;                  // given before the connection waited for it
+    std::function<void(Answer)> deliver;           // set once the connection waits
+};
+
 asio::awaitable<Answer> route(const Router& router, const Request& request) {
-    return asio::async_initiate<decltype(asio::use_awaitable), void(Answer)>(
-        [&router, &request](auto handler) {
+    auto pending = std::make_shared<PendingAnswer>();
+    router.handle(request, [pending](Answer answer) {
+        std::unique_lock lock(pending->mutex);
+        if (!pending->deliver) {
+            pending->answer = std::move(answer);
+            return;
+        }
+        auto deliver = std::move(pending->deliver);
+        lock.unlock();
+        deliver(std::move(answer));
+    });
+    {
+        std::lock_guard lock(pending->mutex);
+        if (pending->answer) co_return std::move(*pending->answer);
+    }
+    co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(Answer)>(
+        [pending](auto handler) {
             auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-            router.handle(request, [shared](Answer res) {
+            auto deliver = [shared](Answer answer) {
                 auto executor = asio::get_associated_executor(*shared);
-                asio::post(executor, [shared, res = std::move(res)]() mutable { (*shared)(std::move(res)); });
-            });
+                asio::post(executor, [shared, answer = std::move(answer)]() mutable { (*shared)(std::move(answer)); });
+            };
+            std::unique_lock lock(pending->mutex);
+            if (!pending->answer) {
+                pending->deliver = std::move(deliver);
+                return;
+            }
+            Answer answer = std::move(*pending->answer);  // came between the check and now
+            lock.unlock();
+            deliver(std::move(answer));
         },
         asio::use_awaitable);
+}
+
+// Writes the answer's head (built into `head`, reused from answer to answer) and body in one gather write.
+asio::awaitable<bool> write_answer(beast::tcp_stream& stream, const Answer& answer, std::string& head,
+                                   const SessionLimits& limits) {
+    write_head(answer, head);
+    const SharedBody::value_type& body = answer.head.body();
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::const_buffer(body.data, body.size)};
+    stream.expires_after(limits.write_timeout);
+    auto [ec, n] = co_await asio::async_write(stream, buffers, use_tuple);
+    co_return !ec;
 }
 
 // The answer to a request that could not be read; nullopt when the connection should just close.
@@ -47,8 +97,8 @@ asio::awaitable<void> write_and_close(beast::tcp_stream& stream, Response res, c
     res.version(11);
     res.keep_alive(false);
     res.content_length(res.body().size);
-    stream.expires_after(limits.write_timeout);
-    co_await http::async_write(stream, res, use_tuple);
+    std::string head;
+    co_await write_answer(stream, Answer(std::move(res)), head, limits);
 }
 
 // Waits for the first byte of the next request within `timeout`; false when none came.
@@ -64,8 +114,11 @@ asio::awaitable<bool> await_next_request(beast::tcp_stream& stream, beast::flat_
 }  // namespace
 
 asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& router, SessionLimits limits) {
+    boost::system::error_code nodelay_ec;  // a socket that refuses it still serves, a little slower
+    socket.set_option(asio::ip::tcp::no_delay(true), nodelay_ec);
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer(limits.read_buffer_limit_bytes);
+    std::string head;  // the wire head of each answer, its capacity kept from answer to answer
     for (bool first = true;; first = false) {
         auto wait = first ? limits.first_byte_timeout : std::chrono::milliseconds(limits.idle_timeout);
         if (!co_await await_next_request(stream, buffer, wait)) break;
@@ -84,10 +137,7 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& ro
             co_await write_frame_stream(stream, std::move(answer.head), *answer.stream, limits.write_timeout);
             break;
         }
-        Response& res = answer.head;
-        stream.expires_after(limits.write_timeout);
-        auto [write_ec, write_n] = co_await http::async_write(stream, res, use_tuple);
-        if (write_ec || !res.keep_alive()) break;
+        if (!co_await write_answer(stream, answer, head, limits) || !answer.head.keep_alive()) break;
     }
     beast::error_code ignored;
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
