@@ -9,10 +9,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <array>
-#include <functional>
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <string>
 
 #include "frame_stream.hpp"
@@ -26,47 +23,15 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-// What the router's reply and the waiting connection share: an answer given inside handle() is
-// taken at once (no post, no wait); a later one, from a grab or render thread, is posted back to
-// this connection's strand.
-struct PendingAnswer {
-    std::mutex mutex;
-    // mutex protects the following state.
-    std::optional<Answer> answer;                  // given before the connection waited for it
-    std::function<void(Answer)> deliver;           // set once the connection waits
-};
-
+// The router may answer from a grab thread; the answer is posted back to this connection's strand.
 asio::awaitable<Answer> route(const Router& router, const Request& request) {
-    auto pending = std::make_shared<PendingAnswer>();
-    router.handle(request, [pending](Answer answer) {
-        std::unique_lock lock(pending->mutex);
-        if (!pending->deliver) {
-            pending->answer = std::move(answer);
-            return;
-        }
-        auto deliver = std::move(pending->deliver);
-        lock.unlock();
-        deliver(std::move(answer));
-    });
-    {
-        std::lock_guard lock(pending->mutex);
-        if (pending->answer) co_return std::move(*pending->answer);
-    }
-    co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(Answer)>(
-        [pending](auto handler) {
+    return asio::async_initiate<decltype(asio::use_awaitable), void(Answer)>(
+        [&router, &request](auto handler) {
             auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-            auto deliver = [shared](Answer answer) {
+            router.handle(request, [shared](Answer res) {
                 auto executor = asio::get_associated_executor(*shared);
-                asio::post(executor, [shared, answer = std::move(answer)]() mutable { (*shared)(std::move(answer)); });
-            };
-            std::unique_lock lock(pending->mutex);
-            if (!pending->answer) {
-                pending->deliver = std::move(deliver);
-                return;
-            }
-            Answer answer = std::move(*pending->answer);  // came between the check and now
-            lock.unlock();
-            deliver(std::move(answer));
+                asio::post(executor, [shared, res = std::move(res)]() mutable { (*shared)(std::move(res)); });
+            });
         },
         asio::use_awaitable);
 }
