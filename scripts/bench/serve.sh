@@ -4,6 +4,8 @@
 #     within --max-age) from ptzgrab, which answers both from memory, and against nginx serving
 #     the same JPEG file from disk at both paths, on loopback with the same threads, connections
 #     and duration; prints both request rates and the ratio per path (target: ptzgrab >= 1.0x nginx).
+#     Also each server's CPU time per request (its process and children, from /proc), which a
+#     load from elsewhere on the machine sways far less than the rate.
 #  2. p99 latency of both servers at HIGH_CONNECTIONS (256) connections (wrk --latency), per path.
 #  3. ffmpeg starts during a 10 s burst of 200 connections on /stream/snapshot with a 5 s max
 #     age, counted by a wrapper passed as --ffmpeg (target: 2 or 3; one shared grab per expiry).
@@ -124,9 +126,27 @@ run_wrk() {  # URL THREADS CONNECTIONS DURATION [wrk options...]
   echo "$out"
 }
 
-# Prints wrk's Requests/sec for URL.
-requests_per_second() {  # URL THREADS CONNECTIONS DURATION
-  run_wrk "$@" | awk '/^Requests\/sec:/ { print $2 }'
+# CPU time (clock ticks, user + system) of PID and its children so far: nginx's workers, ptzgrab's threads.
+cpu_ticks() {  # PID
+  local total=0 pid
+  for pid in "$1" $(pgrep -P "$1"); do
+    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+clock_ticks="$(getconf CLK_TCK)"
+
+# Prints wrk's Requests/sec for URL and the server's CPU microseconds per request ("21000 48.2"):
+# on a shared machine the rate follows the CPU the scheduler grants, the CPU per request does not.
+requests_per_second() {  # SERVER_PID URL THREADS CONNECTIONS DURATION
+  local pid="$1" before after out
+  shift
+  before="$(cpu_ticks "$pid")"
+  out="$(run_wrk "$@")"
+  after="$(cpu_ticks "$pid")"
+  awk -v ticks=$((after - before)) -v hz="$clock_ticks" '
+    /requests in/ { n = $1 } /^Requests\/sec:/ { rps = $2 }
+    END { printf "%s %.1f\n", rps, n ? ticks * 1e6 / hz / n : 0 }' <<<"$out"
 }
 
 # Prints wrk's 99th percentile latency for URL ("12.34ms").
@@ -139,6 +159,7 @@ p99_latency() {  # URL THREADS CONNECTIONS DURATION
 # the per-peer cap is raised, as all of wrk's connections come from 127.0.0.1.
 ptzgrab_port="$(free_port)"
 start_ptzgrab "$ptzgrab_port" "$tmp/ptzgrab.log" --max-age 3600 --max-connections-per-peer 4096
+ptzgrab_pid="${pids[-1]}"
 http_get "http://127.0.0.1:$ptzgrab_port/stream/snapshot"   # the first grab fills the frame
 mkdir -p "$tmp/www"
 chmod 0755 "$tmp/www"
@@ -155,6 +176,7 @@ PY
 
 nginx_port="$(free_port)"
 start_nginx "$nginx_port" "$tmp/www"
+nginx_pid="${pids[-1]}"
 wait_http "http://127.0.0.1:$nginx_port/stream/snapshot" nginx
 
 echo "wrk -t $threads -c $connections -d $duration, $jpeg_bytes-byte JPEG, loopback, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
@@ -165,11 +187,13 @@ for path in /latest.jpg /stream/snapshot; do
   nginx_url="http://127.0.0.1:$nginx_port$path"
   run_wrk "$ptzgrab_url" "$threads" "$connections" 2s >/dev/null  # warm-up
   run_wrk "$nginx_url" "$threads" "$connections" 2s >/dev/null
-  ptzgrab_runs=()
-  nginx_runs=()
+  ptzgrab_runs=() ptzgrab_cpu=()
+  nginx_runs=() nginx_cpu=()
   for ((round = 1; round <= rounds; round++)); do
-    ptzgrab_runs+=("$(requests_per_second "$ptzgrab_url" "$threads" "$connections" "$duration")")
-    nginx_runs+=("$(requests_per_second "$nginx_url" "$threads" "$connections" "$duration")")
+    read -r rps cpu < <(requests_per_second "$ptzgrab_pid" "$ptzgrab_url" "$threads" "$connections" "$duration")
+    ptzgrab_runs+=("$rps") ptzgrab_cpu+=("$cpu")
+    read -r rps cpu < <(requests_per_second "$nginx_pid" "$nginx_url" "$threads" "$connections" "$duration")
+    nginx_runs+=("$rps") nginx_cpu+=("$cpu")
   done
   ptzgrab_rps="$(printf '%s\n' "${ptzgrab_runs[@]}" | median)"
   nginx_rps="$(printf '%s\n' "${nginx_runs[@]}" | median)"
@@ -179,6 +203,9 @@ for path in /latest.jpg /stream/snapshot; do
   printf '  ptzgrab serve (memory): %10.0f requests/s (median of %d: %s)\n' "$ptzgrab_rps" "$rounds" "${ptzgrab_runs[*]}"
   printf '  nginx (file on disk):   %10.0f requests/s (median of %d: %s)\n' "$nginx_rps" "$rounds" "${nginx_runs[*]}"
   echo "  ratio ptzgrab/nginx:    ${ratio}x (target >= 1.00x: $verdict)"
+  printf '  server CPU per request: ptzgrab %s us, nginx %s us (medians of %s / %s)\n' \
+    "$(printf '%s\n' "${ptzgrab_cpu[@]}" | median)" "$(printf '%s\n' "${nginx_cpu[@]}" | median)" \
+    "${ptzgrab_cpu[*]}" "${nginx_cpu[*]}"
   p99_ptzgrab[$path]="$(p99_latency "$ptzgrab_url" "$threads" "$high_connections" "$duration")"
   p99_nginx[$path]="$(p99_latency "$nginx_url" "$threads" "$high_connections" "$duration")"
 done
