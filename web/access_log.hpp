@@ -16,7 +16,7 @@ std::string mask_target(std::string_view target, std::string_view token = {});
 std::string access_log_line(std::string_view method, std::string_view target, unsigned status, size_t bytes,
                             std::chrono::milliseconds elapsed, std::string_view token = {});
 
-/// Where log lines go; the default writes each line to stderr in one call.
+/// Where log lines go; the default writes each line to stderr in one write(2), without a lock.
 using LogSink = std::function<void(std::string_view line)>;
 LogSink stderr_log_sink();
 

@@ -1,4 +1,8 @@
 // /stream/snapshot, /latest.jpg and /latest/NAME.jpg: pictures from the cache, or a card saying why not.
+#include <cstdio>
+#include <exception>
+#include <optional>
+
 #include "core/fallback.hpp"
 #include "core/url.hpp"
 #include "responses.hpp"
@@ -85,6 +89,36 @@ Response snapshot_answer(ServerContext& ctx, const SourceConfig& source, const S
     return frame_answer(ctx, source.grab.url, *result, params, source.render);
 }
 
+// The source's default JPEG from memory: the frame's prepared header lines (frame_heads.hpp) and
+// the shared bytes, nothing built per request; nullopt for the rest (a stale frame, no prepared JPEG).
+std::optional<Answer> prepared_answer(ServerContext& ctx, const SourceConfig& source, const Snapshot& snapshot) {
+    if (snapshot.stale || !snapshot.jpeg) return std::nullopt;
+    auto lines = ctx.frame_heads.lines_for(source.name, snapshot);
+    if (!lines) return std::nullopt;
+    Response res{http::status::ok, 11};
+    res.body() = body_from(snapshot.jpeg);
+    return Answer{std::move(res), PreparedFrame{std::move(lines), snapshot.age, cache_state(snapshot)}};
+}
+
+// Answers a frame with the source's defaults: prepared when it can be, else field by field.
+// Never throws (it runs in the cache's callbacks), like render_and_send.
+void reply_frame(ServerContext& ctx, const SourceConfig& source, const SnapshotParams& params,
+                 const Result<Snapshot>& result, const Reply& reply) {
+    std::optional<Answer> prepared;
+    try {
+        if (result) prepared = prepared_answer(ctx, source, *result);
+    } catch (const std::exception&) {
+        prepared.reset();  // out of memory for the lines: the general path below answers, or answers 500
+    }
+    if (!prepared)
+        return render_and_send([&] { return snapshot_answer(ctx, source, params, result); }, reply);
+    try {
+        reply(std::move(*prepared));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ptzgrab: sending an answer threw: %s\n", e.what());
+    }
+}
+
 // ?url=: only with --allow-any-url, only network protocols, never cached.
 void serve_adhoc(ServerContext& ctx, const SnapshotParams& params, const Reply& reply) {
     if (!ctx.adhoc)
@@ -132,13 +166,12 @@ void serve_snapshot(ServerContext& ctx, const Target& target, const Reply& reply
                   [&ctx, source, params = *params, reply](Result<Snapshot> result) {
                       if (!result)
                           return reply_card(ctx, source->grab.url, result.error(), params.apply_to(source->render), reply);
-                      bool variant = params.is_variant();
+                      if (!params.is_variant()) return reply_frame(ctx, *source, params, result, reply);
                       RenderAnswer render = [&ctx, source, params, result = std::move(result)] {
                           return snapshot_answer(ctx, *source, params, result);
                       };
                       // A cache hit answers on the io thread: a resize or re-encode must not run there.
-                      if (variant) return ctx.offload(std::move(render), reply);
-                      render_and_send(render, reply);
+                      ctx.offload(std::move(render), reply);
                   });
 }
 
@@ -150,7 +183,7 @@ void serve_latest(ServerContext& ctx, const std::string& name, const Reply& repl
     // /latest.jpg is never held up by a camera, nor shown a frozen frame as live.
     ctx.cache.get(source->name, FrameWanted{.force_refresh = false, .younger_than = std::nullopt, .never_wait = true}, [&ctx, source, reply](Result<Snapshot> result) {
         if (!result) return reply_card(ctx, source->grab.url, result.error(), source->render, reply);
-        render_and_send([&] { return snapshot_answer(ctx, *source, SnapshotParams{}, result); }, reply);
+        reply_frame(ctx, *source, SnapshotParams{}, result, reply);
     });
 }
 

@@ -5,8 +5,10 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/optional.hpp>
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,13 +52,33 @@ using RequestHead = http::request<http::empty_body>;  // a request without its b
 
 struct FrameStream;  // frame_stream.hpp
 
+/// The header lines of a frame's answer that are the same for every request of that frame, as wire
+/// text, built once per frame (responses.hpp: frame_lines): /latest.jpg and /stream/snapshot from
+/// memory then cost no header building per request, only the age and the cache state.
+struct FrameLines {
+    std::string before_age;     // "Server: ...\r\n" ... "X-Frame-Grabbed-At: ...\r\nX-Frame-Age-Ms: "
+    std::string after_cache;    // "X-Frame-Sequence" (live) "X-Source-Status", "Cache-Control" lines
+    std::string content_length; // "Content-Length: N\r\n"
+};
+
+/// A frame answered from memory: `lines` plus what differs per request.
+struct PreparedFrame {
+    std::shared_ptr<const FrameLines> lines;
+    std::chrono::milliseconds age{0};
+    std::string_view cache_state;  // static text: "hit", "refreshing", "live", "miss"
+};
+
 /// What the router answers: a response, or for /stream/mjpeg the head of a response whose body the
 /// connection keeps writing (`stream` set). Built implicitly from a Response, so routes reply as before.
+/// With `frame` set, `head` holds only the status, version, Connection and the body (the JPEG),
+/// and the other header lines come from `frame` (response_wire.hpp writes both alike).
 struct Answer {
     Answer(Response response) : head(std::move(response)) {}  // NOLINT(google-explicit-constructor)
     Answer(Response response, std::shared_ptr<FrameStream> frames) : head(std::move(response)), stream(std::move(frames)) {}
+    Answer(Response response, PreparedFrame prepared) : head(std::move(response)), frame(std::move(prepared)) {}
     Response head;
     std::shared_ptr<FrameStream> stream;
+    std::optional<PreparedFrame> frame;
 };
 
 SharedBody::value_type body_from(std::string text);

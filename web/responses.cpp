@@ -95,6 +95,33 @@ void set_frame_headers(Response& res, const Snapshot& snapshot) {
     res.set(http::field::cache_control, "no-store");
 }
 
+std::optional<FrameLines> frame_lines(const Snapshot& snapshot) {
+    Snapshot fixed = snapshot;
+    fixed.stale = false;
+    fixed.refresh_error.reset();
+    auto res = jpeg_response(http::status::ok, body_from(snapshot.jpeg));
+    set_frame_headers(res, fixed);
+    res.content_length(res.body().size);
+    FrameLines lines;
+    enum class Part { before_age, age, after_cache } part = Part::before_age;
+    for (const auto& field : res) {
+        std::string line = std::string(field.name_string()) + ": " + std::string(field.value()) + "\r\n";
+        if (field.name() == http::field::content_length) {
+            lines.content_length = std::move(line);
+        } else if (field.name_string() == "X-Frame-Age-Ms" && part == Part::before_age) {
+            lines.before_age += "X-Frame-Age-Ms: ";
+            part = Part::age;
+        } else if (part == Part::age) {
+            if (field.name_string() != "X-Cache") return std::nullopt;
+            part = Part::after_cache;
+        } else {
+            (part == Part::before_age ? lines.before_age : lines.after_cache) += line;
+        }
+    }
+    if (part != Part::after_cache || lines.content_length.empty()) return std::nullopt;
+    return lines;
+}
+
 void set_card_headers(Response& res, const Error& error) {
     res.set("X-Cache", "miss");
     res.set("X-Source-Status", "offline");
@@ -110,6 +137,12 @@ void finish_for(const RequestHead& request, Response& res) {
         return;
     }
     res.content_length(res.body().size);
+    if (request.method() == http::verb::head) res.body() = {};
+}
+
+void finish_prepared_for(const RequestHead& request, Response& res) {
+    res.version(request.version());
+    res.keep_alive(request.keep_alive());
     if (request.method() == http::verb::head) res.body() = {};
 }
 

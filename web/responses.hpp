@@ -3,6 +3,7 @@
 // every response gets (HTTP version, keep-alive, Content-Length, no body for HEAD).
 #include <boost/json/value.hpp>
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "core/error.hpp"
@@ -31,11 +32,17 @@ std::string_view cache_state(const Snapshot& snapshot);
 /// X-Frame-Grabbed-At, X-Frame-Age-Ms, X-Cache, X-Frame-Sequence (live frames), X-Source-Status,
 /// X-Grab-Error and Cache-Control for an answer built from `snapshot`. The view page reads these names.
 void set_frame_headers(Response& response, const Snapshot& snapshot);
+/// The lines that set_frame_headers and jpeg_response give every answer with `snapshot`'s frame (not
+/// stale), as wire text cut around X-Frame-Age-Ms and X-Cache, the two that differ per request;
+/// nullopt if those two are not found next to each other.
+std::optional<FrameLines> frame_lines(const Snapshot& snapshot);
 /// The same headers for a diagnostic card (no frame): offline, a miss, and the error's kind.
 void set_card_headers(Response& response, const Error& error);
 
 /// Version, keep-alive and Content-Length from the request; HEAD keeps the length and drops the body;
 /// a 304 has neither body nor length.
 void finish_for(const RequestHead& request, Response& response);
+/// The same for an answer with a PreparedFrame, whose Content-Length is among its lines.
+void finish_prepared_for(const RequestHead& request, Response& response);
 
 }  // namespace ptzgrab::web

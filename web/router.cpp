@@ -135,6 +135,9 @@ void Router::handle(const Request& request, Reply reply) const {
         if (answer.stream && head.method() != verb::head) {
             res.version(head.version());
             res.keep_alive(false);  // the body runs until the connection ends
+        } else if (answer.frame) {
+            answer.stream.reset();
+            finish_prepared_for(head, res);
         } else {
             answer.stream.reset();
             finish_for(head, res);

@@ -11,6 +11,7 @@
 #include "core/ffmpeg_locator.hpp"
 #include "core/frame_cache.hpp"
 #include "core/process.hpp"
+#include "frame_heads.hpp"
 #include "metrics.hpp"
 #include "request_guard.hpp"
 #include "static_files.hpp"
@@ -41,6 +42,7 @@ struct ServerContext {
     CardCache cards{};  // diagnostic cards, drawn through `offload`
     Viewers viewers{};  // /stream/mjpeg's caps: serve --max-viewers-per-source, --max-viewers
     PtzCameras* ptz = nullptr;  // null: no source can be steered (/ptz/ answers 409)
+    FrameHeads frame_heads{};   // the header lines of each source's current frame
 };
 
 }  // namespace ptzgrab::web

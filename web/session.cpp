@@ -5,11 +5,16 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <array>
+#include <limits>
 #include <memory>
+#include <string>
 
 #include "frame_stream.hpp"
+#include "response_wire.hpp"
 #include "responses.hpp"
 
 namespace ptzgrab::web {
@@ -32,6 +37,23 @@ asio::awaitable<Answer> route(const Router& router, const Request& request) {
         asio::use_awaitable);
 }
 
+// asio::transfer_all hands the socket 64 KiB per call: a 76 KB JPEG took two sendmsg calls.
+// This offers all that is left; the kernel takes what fits and the write goes on from there.
+constexpr auto whole_writes = [](const boost::system::error_code& ec, std::size_t) -> std::size_t {
+    return ec ? 0 : std::numeric_limits<std::size_t>::max();
+};
+
+// Writes the answer's head (built into `head`, reused from answer to answer) and body in one gather write.
+asio::awaitable<bool> write_answer(beast::tcp_stream& stream, const Answer& answer, std::string& head,
+                                   const SessionLimits& limits) {
+    write_head(answer, head);
+    const SharedBody::value_type& body = answer.head.body();
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::const_buffer(body.data, body.size)};
+    stream.expires_after(limits.write_timeout);
+    auto [ec, n] = co_await asio::async_write(stream, buffers, whole_writes, use_tuple);
+    co_return !ec;
+}
+
 // The answer to a request that could not be read; nullopt when the connection should just close.
 std::optional<Response> read_failure_answer(const beast::error_code& ec) {
     if (ec == http::error::header_limit)
@@ -47,8 +69,8 @@ asio::awaitable<void> write_and_close(beast::tcp_stream& stream, Response res, c
     res.version(11);
     res.keep_alive(false);
     res.content_length(res.body().size);
-    stream.expires_after(limits.write_timeout);
-    co_await http::async_write(stream, res, use_tuple);
+    std::string head;
+    co_await write_answer(stream, Answer(std::move(res)), head, limits);
 }
 
 // Waits for the first byte of the next request within `timeout`; false when none came.
@@ -64,8 +86,11 @@ asio::awaitable<bool> await_next_request(beast::tcp_stream& stream, beast::flat_
 }  // namespace
 
 asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& router, SessionLimits limits) {
+    boost::system::error_code nodelay_ec;  // a socket that refuses it still serves, a little slower
+    socket.set_option(asio::ip::tcp::no_delay(true), nodelay_ec);
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer(limits.read_buffer_limit_bytes);
+    std::string head;  // the wire head of each answer, its capacity kept from answer to answer
     for (bool first = true;; first = false) {
         auto wait = first ? limits.first_byte_timeout : std::chrono::milliseconds(limits.idle_timeout);
         if (!co_await await_next_request(stream, buffer, wait)) break;
@@ -84,10 +109,7 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& ro
             co_await write_frame_stream(stream, std::move(answer.head), *answer.stream, limits.write_timeout);
             break;
         }
-        Response& res = answer.head;
-        stream.expires_after(limits.write_timeout);
-        auto [write_ec, write_n] = co_await http::async_write(stream, res, use_tuple);
-        if (write_ec || !res.keep_alive()) break;
+        if (!co_await write_answer(stream, answer, head, limits) || !answer.head.keep_alive()) break;
     }
     beast::error_code ignored;
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);

@@ -4,6 +4,8 @@
 #include <thread>
 
 #include "core/fallback.hpp"
+#include "web/response_wire.hpp"
+#include "web/responses.hpp"
 
 namespace ptzgrab::testing {
 
@@ -97,6 +99,28 @@ std::vector<std::string> RouterFixture::log_lines() const {
     return log_;
 }
 
+// A prepared frame answer as the client sees it: its wire head (as the connection writes it) and
+// body parsed back, so the tests read its headers like any other answer's; status unknown when the
+// bytes do not parse as one whole answer.
+static web::Response as_sent(const web::Answer& answer, bool head_only) {
+    std::string wire;
+    web::write_head(answer, wire);
+    wire.append(web::body_view(answer.head));
+    web::http::response_parser<web::http::string_body> parser;
+    parser.skip(head_only);
+    parser.eager(true);
+    boost::beast::error_code ec;
+    std::string_view left = wire;
+    while (!ec && !parser.is_done() && !left.empty()) left.remove_prefix(parser.put(boost::asio::buffer(left), ec));
+    if (ec || !parser.is_done() || !left.empty()) return web::Response{web::http::status::unknown, 11};
+    auto parsed = parser.release();
+    web::Response res{parsed.result(), parsed.version()};
+    for (const auto& field : parsed) res.insert(field.name_string(), field.value());
+    if (parsed.body() != web::body_view(answer.head)) return web::Response{web::http::status::unknown, 11};
+    res.body() = answer.head.body();  // the very buffer sent: tests check it is shared, not copied
+    return res;
+}
+
 web::Response RouterFixture::call(const std::string& method, const std::string& target,
                                   const std::map<std::string, std::string>& headers) {
     web::Request request{web::http::string_to_verb(method), target, 11};
@@ -109,7 +133,10 @@ web::Response RouterFixture::call(const std::string& method, const std::string& 
 web::Response RouterFixture::send(const web::Request& request) {
     auto promise = std::make_shared<std::promise<web::Response>>();
     auto future = promise->get_future();
-    router.handle(request, [promise](web::Answer answer) { promise->set_value(std::move(answer.head)); });
+    bool head_only = request.method() == web::http::verb::head;
+    router.handle(request, [promise, head_only](web::Answer answer) {
+        promise->set_value(answer.frame ? as_sent(answer, head_only) : std::move(answer.head));
+    });
     if (future.wait_for(seconds(10)) != std::future_status::ready) {
         web::Response none{web::http::status::unknown, 11};
         return none;
