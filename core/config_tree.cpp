@@ -12,6 +12,7 @@ namespace {
 
 constexpr int max_depth = 32;             // a camera file nests 4 deep; aliases can loop (&a [*a])
 constexpr size_t max_nodes = 100'000;     // aliases of aliases expand exponentially ("billion laughs")
+constexpr size_t max_scalar_bytes = 16u << 20;  // so do aliases of one long scalar, copied at each use
 
 using Kind = ConfigNode::Kind;
 
@@ -67,6 +68,12 @@ void type_plain(ConfigNode& node) {
     node.kind = Kind::number;
 }
 
+// yaml-cpp's 0-based place of `n` as 1-based line and column; a node without one (null) is at `parent`.
+ConfigMark mark_of(const YAML::Node& n, ConfigMark parent) {
+    YAML::Mark m = n.Mark();
+    return m.line < 0 ? parent : ConfigMark{m.line + 1, m.column + 1};
+}
+
 // Copies a yaml-cpp tree into ConfigNodes; errors carry the offending node's place.
 class TreeReader {
 public:
@@ -79,6 +86,9 @@ public:
             return fail(out.mark, "nested or aliased too deep (more than " + std::to_string(max_depth) +
                                       " levels or " + std::to_string(max_nodes) + " values)");
         if (n.IsScalar()) {
+            if ((scalar_bytes_ += n.Scalar().size()) > max_scalar_bytes)
+                return fail(out.mark, "aliased too often (more than " + std::to_string(max_scalar_bytes >> 20) +
+                                          " MiB of values)");
             out.scalar = n.Scalar();
             out.plain = n.Tag() != "!" && n.Tag() != "tag:yaml.org,2002:str";
             out.kind = Kind::text;
@@ -99,11 +109,6 @@ public:
     }
 
 private:
-    static ConfigMark mark_of(const YAML::Node& n, ConfigMark parent) {
-        YAML::Mark m = n.Mark();
-        return m.line < 0 ? parent : ConfigMark{m.line + 1, m.column + 1};
-    }
-
     std::unexpected<Error> fail(ConfigMark at, const std::string& what) const {
         return make_error(ErrorKind::invalid_input, located(file_, at) + ": not valid YAML: " + what);
     }
@@ -149,6 +154,7 @@ private:
 
     const std::string& file_;
     size_t nodes_ = 0;
+    size_t scalar_bytes_ = 0;
 };
 
 }  // namespace
@@ -166,7 +172,13 @@ const ConfigNode* ConfigNode::find(std::string_view key) const {
 Result<ConfigNode> parse_config_tree(std::string_view text, const std::string& file_label) {
     // yaml-cpp reports with exceptions; they end here.
     try {
-        YAML::Node root = YAML::Load(std::string(text));
+        std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+        // A stray "---" must not hide what follows it: a camera file is one document.
+        if (documents.size() > 1)
+            return make_error(ErrorKind::invalid_input,
+                              located(file_label, mark_of(documents[1], ConfigMark{})) +
+                                  ": a second YAML document (after ---): a camera file holds one");
+        YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
         return TreeReader(file_label).read(root, ConfigMark{}, 0);
     } catch (const YAML::Exception& e) {
         ConfigMark at = e.mark.line < 0 ? ConfigMark{} : ConfigMark{e.mark.line + 1, e.mark.column + 1};

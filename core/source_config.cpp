@@ -65,10 +65,12 @@ Result<int> integer_in(const Place& at, const ConfigNode& o, std::string_view fi
     return static_cast<int>(v.integer);
 }
 
-// A plain 1234 or true is not text in YAML: say how to make it so.
-std::unexpected<Error> not_text(const Place& at, std::string_view field, const ConfigNode& v) {
+// A plain 1234 or true is not text in YAML: say how to make it so. A secret's value is never
+// echoed (a numeric camera PIN would land in the log of a refused reload).
+std::unexpected<Error> not_text(const Place& at, std::string_view field, const ConfigNode& v, bool secret = false) {
     bool scalar = v.kind == Kind::boolean || v.kind == Kind::integer || v.kind == Kind::number;
-    return at.fail(field, scalar && v.plain ? "must be a string (put " + v.scalar + " in quotes)" : "must be a string", &v);
+    if (!scalar || !v.plain) return at.fail(field, "must be a string", &v);
+    return at.fail(field, secret ? "must be a string (put it in quotes)" : "must be a string (put " + v.scalar + " in quotes)", &v);
 }
 
 Result<std::string> text_of(const Place& at, const ConfigNode& o, std::string_view field) {
@@ -214,7 +216,9 @@ Result<void> read_onvif(const Place& at, const ConfigNode& source, SourceConfig&
     for (size_t i = 0; i < known_onvif_fields.size(); ++i) {
         const ConfigNode* field = o.find(known_onvif_fields[i]);
         if (!field) continue;
-        if (field->kind != Kind::text) return not_text(at, "onvif." + std::string(known_onvif_fields[i]), *field);
+        if (field->kind != Kind::text)
+            return not_text(at, "onvif." + std::string(known_onvif_fields[i]), *field,
+                            known_onvif_fields[i] == "user" || known_onvif_fields[i] == "password");
         text[i] = field->scalar;
     }
     const std::string& url = text[0];
@@ -295,11 +299,16 @@ Result<std::vector<SourceConfig>> parse_source_config(std::string_view yaml_text
 }
 
 Result<std::vector<SourceConfig>> load_source_config(const std::filesystem::path& file, const SourceDefaults& defaults) {
+    constexpr std::streamsize max_config_bytes = 1 << 20;  // a camera file is kilobytes; /dev/zero must not hang
     std::ifstream in(file, std::ios::binary);
     if (!in) return make_error(ErrorKind::io_error, file.string() + ": cannot be read");
-    std::stringstream text;
-    text << in.rdbuf();
-    return parse_source_config(text.str(), file.string(), defaults);
+    std::string text(max_config_bytes + 1, '\0');
+    in.read(text.data(), max_config_bytes + 1);
+    if (in.bad()) return make_error(ErrorKind::io_error, file.string() + ": cannot be read");
+    text.resize(static_cast<size_t>(in.gcount()));
+    if (text.size() > static_cast<size_t>(max_config_bytes))
+        return make_error(ErrorKind::invalid_input, file.string() + ": larger than 1 MiB; not a camera file");
+    return parse_source_config(text, file.string(), defaults);
 }
 
 Result<SourceConfig> url_source_config(const std::string& url, const SourceDefaults& defaults) {

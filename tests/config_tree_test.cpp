@@ -95,3 +95,17 @@ TEST_CASE("config tree: syntax errors, duplicate keys and runaway aliases are lo
     CHECK(error_of("<<: 5\n").find("<< merges a map") != std::string::npos);
     CHECK(error_of("? [a, b]\n: 1\n").find("key must be a name") != std::string::npos);
 }
+
+TEST_CASE("config tree: one long value aliased many times is refused before it is copied out") {
+    std::string bomb = "x: &a \"" + std::string(64 * 1024, 'z') + "\"\ny: [";
+    for (int i = 0; i < 400; ++i) bomb += i ? ",*a" : "*a";  // 400 x 64 KiB = 25 MiB if copied
+    bomb += "]\n";
+    CHECK(error_of(bomb).find("aliased too often") != std::string::npos);
+}
+
+TEST_CASE("config tree: a second YAML document is refused, where it starts, not silently dropped") {
+    std::string second = error_of("sources: []\n---\nsources: 5\n");
+    CHECK(second.starts_with("t.yaml:3:"));
+    CHECK(second.find("a second YAML document") != std::string::npos);
+    CHECK(tree_of("---\nsources: []\n").find("sources") != nullptr);  // one document, marked, is fine
+}

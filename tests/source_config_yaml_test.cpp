@@ -2,6 +2,8 @@
 // by FILE:LINE:COLUMN: FIELD: what is wrong. Also the packaged example, and check-config's output.
 #include <doctest/doctest.h>
 
+#include <fstream>
+
 #include "core/source_config.hpp"
 #include "core/source_config_text.hpp"
 #include "support/fixtures.hpp"
@@ -104,7 +106,7 @@ TEST_CASE("config yaml: each mistake is named by file, line, column and field") 
              {"- name: a\n  url: rtsp://x/\n  onvif:\n    url: http://x/onvif\n    port: 80\n",
               "cams.yaml:5:5: sources[0].onvif.port: unknown field (known: url, user, password, profile)"},
              {"- name: a\n  url: rtsp://x/\n  onvif:\n    url: http://x/onvif\n    password: 1234\n",
-              "cams.yaml:5:15: sources[0].onvif.password: must be a string (put 1234 in quotes)"},
+              "cams.yaml:5:15: sources[0].onvif.password: must be a string (put it in quotes)"},
              {"- name: a\n  url: /srv/a.mp4\n  live: always\n",
               "cams.yaml:3:9: sources[0].live: only network sources (rtsp, http, hls) can be held open; use \"off\""},
              {"- name: a\n  url: rtsp://x/\n  url: rtsp://y/\n", "cams.yaml:3:3: not valid YAML: duplicate key \"url\" (first at line 2)"},
@@ -181,4 +183,31 @@ TEST_CASE("config yaml: the effective config fills in defaults, masks every pass
     CHECK(a.onvif->password == "***");
     CHECK(again->at(1).live.mode == ptzgrab::LiveMode::off);
     CHECK(ptzgrab::effective_config_yaml(*again) == text);  // masked already: a fixed point
+}
+
+TEST_CASE("config yaml: an unquoted numeric ONVIF login is refused without echoing it") {
+    std::string pin = error_of("- name: a\n  url: rtsp://x/s\n  onvif: {url: http://x/onvif/device_service, user: 55501, password: 246813579}\n");
+    CHECK(pin.starts_with("cams.yaml:3:"));
+    CHECK(contains(pin, "onvif.user: must be a string (put it in quotes)"));
+    CHECK_FALSE(contains(pin, "55501"));
+    std::string password = error_of("- name: a\n  url: rtsp://x/s\n  onvif: {url: http://x/onvif/device_service, password: 246813579}\n");
+    CHECK(contains(password, "onvif.password: must be a string (put it in quotes)"));
+    CHECK_FALSE(contains(password, "246813579"));
+    // Other fields still say what to quote.
+    CHECK(contains(error_of("- {name: 1234, url: rtsp://x/s}\n"), "put 1234 in quotes"));
+}
+
+TEST_CASE("config yaml: a file past 1 MiB is refused unread, not parsed") {
+    ptzgrab::testing::ScratchDir dir;
+    std::string big = "# " + std::string(1 << 20, 'x') + "\n- {name: a, url: rtsp://x/s}\n";
+    {
+        std::ofstream(dir / "big.yaml") << big;
+    }
+    auto loaded = ptzgrab::load_source_config(dir / "big.yaml");
+    REQUIRE_FALSE(loaded.has_value());
+    CHECK(contains(loaded.error().message, "larger than 1 MiB"));
+    {
+        std::ofstream(dir / "small.yaml") << "- {name: a, url: rtsp://x/s}\n";
+    }
+    CHECK(ptzgrab::load_source_config(dir / "small.yaml").has_value());
 }

@@ -70,7 +70,8 @@ asio::awaitable<void> write_and_close(beast::tcp_stream& stream, Response res, c
     res.keep_alive(false);
     res.content_length(res.body().size);
     std::string head;
-    co_await write_answer(stream, Answer(std::move(res)), head, limits);
+    Answer answer(std::move(res));  // named: it must outlive the write (no temporary across co_await)
+    co_await write_answer(stream, answer, head, limits);
 }
 
 // Waits for the first byte of the next request within `timeout`; false when none came.
