@@ -1,9 +1,11 @@
 """What the integration tests share: children that die with the test, free loopback ports,
 bounded waits, plain HTTP, and checks that report each result and count failures."""
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 
@@ -71,3 +73,38 @@ def wait_until(what, probe, timeout_s, children=()):
     raise SystemExit(f"timed out after {timeout_s} s waiting for {what}")
 
 
+
+
+class Scene:
+    """A temp folder and the children started in it, each logging to NAME.log there. Leaving the
+    `with` block stops the children (last first) and removes the folder, whatever happened."""
+
+    def __init__(self, prefix):
+        self.work = tempfile.mkdtemp(prefix=prefix)
+        self.children = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *unused):
+        for child in reversed(self.children):
+            stop(child)
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def path(self, name):
+        return os.path.join(self.work, name)
+
+    def start(self, name, args):
+        child = start(args, self.path(name + ".log"))
+        self.children.append(child)
+        return child
+
+    def log(self, name):
+        with open(self.path(name + ".log"), encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+
+def summary():
+    """Prints the count of failed checks; the exit code."""
+    print(f"{len(failures)} failed" if failures else "all passed")
+    return 1 if failures else 0

@@ -11,13 +11,11 @@ import http.client
 import json
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 import urllib.parse
 
-from harness import STARTUP_TIMEOUT_S, check, failures, free_port, http_get, start, stop, wait_until
+from harness import STARTUP_TIMEOUT_S, Scene, check, free_port, http_get, summary, wait_until
 
 MJPEG_TIMEOUT_S = 30  # the on_demand stream's start, then two frames
 
@@ -77,28 +75,22 @@ def main():
     urls = readme_urls(readme)
     check(any("/stream/snapshot" in u for u in urls) and any("/stream/mjpeg" in u for u in urls),
           f"the README gives a still image URL and an MJPEG URL ({urls})")
-    work = tempfile.mkdtemp(prefix="ptzgrab-home-assistant-")
-    children = []
-    try:
+    with Scene("ptzgrab-home-assistant-") as scene:
         rtsp_port = free_port()
-        rtsp = start(["/usr/bin/python3", rtsp_server, "--port", str(rtsp_port), "--width", "1280", "--height", "720"],
-                     os.path.join(work, "rtsp.log"))
-        children.append(rtsp)
-        wait_until("the RTSP camera", lambda: "READY" in open(os.path.join(work, "rtsp.log")).read(), STARTUP_TIMEOUT_S, children)
+        scene.start("rtsp", ["/usr/bin/python3", rtsp_server, "--port", str(rtsp_port), "--width", "1280", "--height", "720"])
+        wait_until("the RTSP camera", lambda: "READY" in scene.log("rtsp"), STARTUP_TIMEOUT_S, scene.children)
 
         token = os.urandom(16).hex()  # hex, as the README says: nothing to percent-encode
-        token_file = os.path.join(work, "token")
+        token_file = scene.path("token")
         with open(token_file, "w") as f:
             f.write(token + "\n")
-        config = os.path.join(work, "cameras.yaml")
+        config = scene.path("cameras.yaml")
         with open(config, "w") as f:
             json.dump([{"name": "gate", "url": f"rtsp://127.0.0.1:{rtsp_port}/stream"}], f)
         port = free_port()
-        serve = start([ptzgrab, "serve", "--port", str(port), "--config", config, "--token-file", token_file,
-                       "--allow-host", "ptzgrab.lan", "--static-dir", os.path.join(work, "static")],
-                      os.path.join(work, "serve.log"))
-        children.append(serve)
-        wait_until("ptzgrab serve", lambda: http_get(f"http://127.0.0.1:{port}/healthz"), STARTUP_TIMEOUT_S, children)
+        scene.start("serve", [ptzgrab, "serve", "--port", str(port), "--config", config, "--token-file", token_file,
+                              "--allow-host", "ptzgrab.lan", "--static-dir", scene.path("static")])
+        wait_until("ptzgrab serve", lambda: http_get(f"http://127.0.0.1:{port}/healthz"), STARTUP_TIMEOUT_S, scene.children)
 
         for readme_url in urls:
             url, headers = local(readme_url.replace("token=T", f"token={token}"), port)
@@ -122,14 +114,8 @@ def main():
             check(False, "the still image URL without the token is refused")
         except OSError as refused:
             check("401" in str(refused), f"the still image URL without the token is refused ({refused})")
-        serve_log = open(os.path.join(work, "serve.log"), encoding="utf-8", errors="replace").read()
-        check(token not in serve_log, "the token in the URLs appears nowhere in ptzgrab's log")
-    finally:
-        for child in reversed(children):
-            stop(child)
-        shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(failures)} failed" if failures else "all passed")
-    return 1 if failures else 0
+        check(token not in scene.log("serve"), "the token in the URLs appears nowhere in ptzgrab's log")
+    return summary()
 
 
 if __name__ == "__main__":

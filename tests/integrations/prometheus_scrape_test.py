@@ -13,10 +13,9 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import urllib.parse
 
-from harness import STARTUP_TIMEOUT_S, check, failures, free_port, http_get, start, stop, wait_until
+from harness import STARTUP_TIMEOUT_S, Scene, check, free_port, http_get, summary, wait_until
 
 SCRAPE_TIMEOUT_S = 30
 
@@ -43,21 +42,18 @@ def main():
         if not shutil.which(tool):
             raise SystemExit(f"{tool} not found (scripts/install-deps.sh --test installs Debian's prometheus)")
     readme = open(readme_path, encoding="utf-8").read()
-    work = tempfile.mkdtemp(prefix="ptzgrab-prometheus-")
-    children = []
-    try:
+    with Scene("ptzgrab-prometheus-") as scene:
         token = "prometheus-test-" + os.urandom(8).hex()
-        token_file = os.path.join(work, "ptzgrab.token")
-        wrong_token_file = os.path.join(work, "wrong.token")
+        token_file = scene.path("ptzgrab.token")
+        wrong_token_file = scene.path("wrong.token")
         with open(token_file, "w") as f:
             f.write(token + "\n")
         with open(wrong_token_file, "w") as f:
             f.write("not-the-token\n")
 
         port = free_port()
-        serve = start([ptzgrab, "serve", "--port", str(port), "--token-file", token_file,
-                       "--static-dir", os.path.join(work, "static")], os.path.join(work, "serve.log"))
-        children.append(serve)
+        serve = scene.start("serve", [ptzgrab, "serve", "--port", str(port), "--token-file", token_file,
+                                      "--static-dir", scene.path("static")])
         base = f"http://127.0.0.1:{port}"
         wait_until("ptzgrab serve", lambda: http_get(f"{base}/healthz"), STARTUP_TIMEOUT_S, [serve])
         http_get(f"{base}/stream/snapshot", token, timeout=30)  # a grab, so the grab metrics have samples
@@ -79,21 +75,21 @@ def main():
         check(token_file in job and f"127.0.0.1:{port}" in job, "the README's scrape config has a token file and a target")
         wrong = job.split("scrape_configs:\n", 1)[1].replace("job_name: ptzgrab", "job_name: ptzgrab-wrong-token")
         wrong = wrong.replace(token_file, wrong_token_file)
-        config_path = os.path.join(work, "prometheus.yml")
+        config_path = scene.path("prometheus.yml")
         with open(config_path, "w") as f:
             f.write("global:\n  scrape_timeout: 1s\n" + job + wrong)
         checked = subprocess.run(["promtool", "check", "config", config_path], capture_output=True, text=True, timeout=60)
         check(checked.returncode == 0, f"promtool check config accepts the README's scrape config {checked.stderr.strip()}")
 
         prometheus_port = free_port()
-        prometheus = start(["prometheus", f"--config.file={config_path}", f"--storage.tsdb.path={work}/tsdb",
-                            f"--web.listen-address=127.0.0.1:{prometheus_port}"], os.path.join(work, "prometheus.log"))
-        children.append(prometheus)
+        prometheus = scene.start("prometheus", ["prometheus", f"--config.file={config_path}",
+                                                f"--storage.tsdb.path={scene.path('tsdb')}",
+                                                f"--web.listen-address=127.0.0.1:{prometheus_port}"])
         prometheus_url = f"http://127.0.0.1:{prometheus_port}"
         wait_until("prometheus", lambda: http_get(f"{prometheus_url}/-/ready"), STARTUP_TIMEOUT_S, [prometheus])
 
         up = wait_until("a scrape of both jobs", lambda: len(query(prometheus_url, "up")) == 2 and query(prometheus_url, "up"),
-                        SCRAPE_TIMEOUT_S, children)
+                        SCRAPE_TIMEOUT_S, scene.children)
         by_job = {series["metric"]["job"]: series["value"][1] for series in up}
         check(by_job.get("ptzgrab") == "1", f"the README's job scrapes ptzgrab: up == 1 ({by_job})")
         check(by_job.get("ptzgrab-wrong-token") == "0", f"a wrong token is refused: up == 0 ({by_job})")
@@ -104,14 +100,8 @@ def main():
         check(len(uptime) == 1 and float(uptime[0]["value"][1]) > 0, f"ptzgrab_uptime_seconds is queryable ({uptime})")
         grabs = query(prometheus_url, 'ptzgrab_grabs_total{job="ptzgrab"}')
         check(len(grabs) == 1 and float(grabs[0]["value"][1]) >= 1, f"ptzgrab_grabs_total counts the grab ({grabs})")
-        serve_log = open(os.path.join(work, "serve.log"), encoding="utf-8", errors="replace").read()
-        check(token not in serve_log, "the token appears nowhere in ptzgrab's log")
-    finally:
-        for child in reversed(children):
-            stop(child)
-        shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(failures)} failed" if failures else "all passed")
-    return 1 if failures else 0
+        check(token not in scene.log("serve"), "the token appears nowhere in ptzgrab's log")
+    return summary()
 
 
 if __name__ == "__main__":
