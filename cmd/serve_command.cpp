@@ -1,6 +1,7 @@
 #include "serve_command.hpp"
 
 #include <cmath>
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 
@@ -147,6 +148,9 @@ int serve_sources(const ServeOptions& o, std::vector<SourceConfig> sources) {
 }  // namespace
 
 int run_serve(const ServeOptions& given) {
+    // Until the server listens for it, a SIGHUP (`systemctl reload` just after the start) would end
+    // the process by its default action, which systemd counts as a clean exit and never restarts.
+    std::signal(SIGHUP, SIG_IGN);
     ServeOptions o = given;
     auto token = token_of(given);
     if (!token) {

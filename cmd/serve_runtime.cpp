@@ -1,7 +1,10 @@
 #include "serve_runtime.hpp"
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 #include "config_reload.hpp"
 #include "core/grabber.hpp"
@@ -32,13 +35,20 @@ web::ServerOptions server_options(const ServeOptions& o) {
     return s;
 }
 
+// The first source's name, which latest.jpg shows: set at start and by each reload, read by grab
+// lanes. Never read back from the cache, whose lanes may still end while it is being destroyed.
+using DefaultSource = std::atomic<std::shared_ptr<const std::string>>;
+
+std::shared_ptr<const std::string> first_name(const std::vector<SourceConfig>& sources) {
+    return std::make_shared<const std::string>(sources.empty() ? std::string() : sources.front().name);
+}
+
 // After every good grab: the JPEG to disk (a fallback folder if need be); latest.jpg is the first
 // source's, as configured now.
-FrameCache::FrameListener frame_listener(LatestFrameStore& store, const FrameCache& cache) {
-    return [&store, &cache](const SourceConfig& source, const Snapshot& snapshot) {
+FrameCache::FrameListener frame_listener(LatestFrameStore& store, const DefaultSource& default_source) {
+    return [&store, &default_source](const SourceConfig& source, const Snapshot& snapshot) {
         if (!snapshot.jpeg) return;
-        auto sources = cache.sources();
-        bool is_default = !sources->empty() && sources->front().name == source.name;
+        bool is_default = *default_source.load() == source.name;
         auto written = store.write(source.name, is_default, *snapshot.jpeg);
         if (std::string note = store.take_change_note(); !note.empty()) std::fprintf(stderr, "ptzgrab: %s\n", note.c_str());
         if (!written) std::fprintf(stderr, "ptzgrab: %s\n", written.error().message.c_str());
@@ -74,6 +84,7 @@ struct ServeRuntime::Parts {
     Grabber grabber{*runner, locate_ffmpeg(*runner, options.ffmpeg)};
     web::Metrics metrics;
     LatestFrameStore store;
+    DefaultSource default_source;  // read by the cache's lanes: declared before the cache, outlives it
     std::unique_ptr<web::Server> server;
     std::unique_ptr<web::RenderPool> renders;
     std::unique_ptr<FrameCache> cache;
@@ -84,14 +95,15 @@ struct ServeRuntime::Parts {
     std::unique_ptr<ConfigReloader> reloader;  // with --config: its thread reads the cache, ptz and store
 
     Parts(const ServeOptions& o, std::vector<SourceConfig> sources, LoadSources reload)
-        : options(o), store(o.static_dir, fallback_directories(), store_options(sources)) {
+        : options(o), store(o.static_dir, fallback_directories(), store_options(sources)),
+          default_source(first_name(sources)) {
         auto grab = web::instrument([this](const GrabRequest& r, std::stop_token stop) { return grabber.grab(r, stop); },
                                     metrics);
         server = std::make_unique<web::Server>(server_options(o));
         renders = std::make_unique<web::RenderPool>(render_threads);
         cache = std::make_unique<FrameCache>(std::move(sources), grab,
                                              duration_cast<milliseconds>(duration<double>(o.stale_limit_s)));
-        cache->set_frame_listener(frame_listener(store, *cache));
+        cache->set_frame_listener(frame_listener(store, default_source));
         cache->set_memory_budget(static_cast<size_t>(o.frame_memory_mb) * 1024 * 1024);
         // Without a usable ffmpeg every source stays one-shot: its grabs report what is missing.
         if (grabber.ffmpeg().usable) cache->enable_live(grabber.ffmpeg().path);
@@ -119,6 +131,7 @@ struct ServeRuntime::Parts {
         auto changes = cache->reconfigure(std::move(sources));
         if (!changes) return changes;
         auto now = cache->sources();
+        default_source.store(first_name(*now));
         ptz->reconfigure(*now);
         store.set_sources(names_of(*now));
         return changes;
@@ -160,6 +173,9 @@ ServeRuntime::~ServeRuntime() {
     p.router.reset();
     p.context.reset();
     p.server.reset();
+    // The server's signal set gave SIGHUP back its default action (terminate): a reload asked
+    // for now must not end the process by a signal instead of its exit code.
+    std::signal(SIGHUP, SIG_IGN);
 }
 
 web::ServerContext& ServeRuntime::context() { return *parts_->context; }

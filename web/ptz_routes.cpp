@@ -138,16 +138,20 @@ Response busy_response(const SourceConfig& source) {
 }
 
 using Call = std::function<Outcome(Client&)>;
+// Builds the call for the source on_camera picked: the one pick a request makes, so a reload in
+// between cannot hand the call another source than the checks saw (or none).
+using MakeCall = std::function<Call(const std::shared_ptr<const SourceConfig>&)>;
 
 // The source the request names (the first when none, for GETs only): 404 unknown, 409 without onvif settings, 503
-// when the server has no PTZ at all; else `call` runs on its lane and answers.
-void on_camera(ServerContext& ctx, const Target& target, const Reply& reply, Call call) {
+// when the server has no PTZ at all; else the call make_call builds for it runs on its lane and answers.
+void on_camera(ServerContext& ctx, const Target& target, const Reply& reply, const MakeCall& make_call) {
     auto source = pick_source(ctx, target);
     if (!source) return reply(error_response(Error{ErrorKind::not_found, "unknown source", {}}));
     if (!source->onvif || !ctx.ptz || !ctx.ptz->has(source->name))
         return reply(error_response(Error{ErrorKind::unsupported, "source " + source->name + " has no onvif settings", {}}));
     // Shares the source's ownership: the task may run after a reload replaced the sources.
     std::shared_ptr<const OnvifSettings> settings(source, &*source->onvif);
+    Call call = make_call(source);
     bool queued = ctx.ptz->run(source->name, [reply, call, settings](Result<Client*> client) -> std::optional<Error> {
         const OnvifSettings* camera = settings.get();
         if (!client) {
@@ -170,29 +174,28 @@ void on_camera(ServerContext& ctx, const Target& target, const Reply& reply, Cal
 }
 
 // A call that moves or changes the camera: {"ok": true}, or with then=snapshot the settled frame.
-Call changing(ServerContext& ctx, std::shared_ptr<const SourceConfig> source, bool then_snapshot, std::function<Result<void>(Client&)> act) {
-    return [&ctx, source, then_snapshot, act = std::move(act)](Client& client) -> Outcome {
-        auto done = act(client);
-        if (!done) return failure(done.error(), &*source->onvif);
-        if (then_snapshot) return settled_snapshot(ctx, *source, client);
-        return {json_response(http::status::ok, json::object{{"ok", true}}), std::nullopt};
+MakeCall changing(ServerContext& ctx, bool then_snapshot, std::function<Result<void>(Client&)> act) {
+    return [&ctx, then_snapshot, act = std::move(act)](const std::shared_ptr<const SourceConfig>& source) -> Call {
+        return [&ctx, source, then_snapshot, act](Client& client) -> Outcome {
+            auto done = act(client);
+            if (!done) return failure(done.error(), &*source->onvif);
+            if (then_snapshot) return settled_snapshot(ctx, *source, client);
+            return {json_response(http::status::ok, json::object{{"ok", true}}), std::nullopt};
+        };
     };
 }
 
 template <class T>
-Call reading(std::function<Result<T>(Client&)> read, std::function<json::value(const T&)> to_json,
-             std::shared_ptr<const OnvifSettings> camera) {
-    return [read = std::move(read), to_json = std::move(to_json), camera](Client& client) -> Outcome {
-        auto value = read(client);
-        if (!value) return failure(value.error(), camera.get());
-        return {json_response(http::status::ok, to_json(*value)), std::nullopt};
+MakeCall reading(std::function<Result<T>(Client&)> read, std::function<json::value(const T&)> to_json) {
+    return [read = std::move(read), to_json = std::move(to_json)](const std::shared_ptr<const SourceConfig>& source) -> Call {
+        // Shares the source's ownership: the answer may come after a reload replaced the sources.
+        std::shared_ptr<const OnvifSettings> camera(source, &*source->onvif);
+        return [read, to_json, camera](Client& client) -> Outcome {
+            auto value = read(client);
+            if (!value) return failure(value.error(), camera.get());
+            return {json_response(http::status::ok, to_json(*value)), std::nullopt};
+        };
     };
-}
-
-// Shares the source's ownership: the answer may come after a reload replaced the sources.
-std::shared_ptr<const OnvifSettings> camera_of(ServerContext& ctx, const Target& target) {
-    auto source = pick_source(ctx, target);
-    return source && source->onvif ? std::shared_ptr<const OnvifSettings>(source, &*source->onvif) : nullptr;
 }
 
 void bad_request(const Reply& reply, const Error& error) { reply(error_response(error)); }
@@ -207,24 +210,24 @@ bool names_no_source(const Target& target, const Reply& reply) {
 }  // namespace
 
 void serve_ptz_info(ServerContext& ctx, const Target& target, const Reply& reply) {
-    on_camera(ctx, target, reply, [](Client& client) -> Outcome {
-        return {json_response(http::status::ok, info_json(client.info())), std::nullopt};
+    on_camera(ctx, target, reply, [](const std::shared_ptr<const SourceConfig>&) -> Call {
+        return [](Client& client) -> Outcome {
+            return {json_response(http::status::ok, info_json(client.info())), std::nullopt};
+        };
     });
 }
 
 void serve_ptz_status(ServerContext& ctx, const Target& target, const Reply& reply) {
     on_camera(ctx, target, reply,
               reading<ptz::PtzStatus>([](Client& c) { return c.status(); },
-                                      [](const ptz::PtzStatus& s) { return json::value(status_json(s)); },
-                                      camera_of(ctx, target)));
+                                      [](const ptz::PtzStatus& s) { return json::value(status_json(s)); }));
 }
 
 void serve_ptz_presets(ServerContext& ctx, const Target& target, const Reply& reply) {
     on_camera(ctx, target, reply,
               reading<std::vector<ptz::Preset>>(
                   [](Client& c) { return c.presets(); },
-                  [](const std::vector<ptz::Preset>& p) { return json::value(json::object{{"presets", presets_json(p)}}); },
-                  camera_of(ctx, target)));
+                  [](const std::vector<ptz::Preset>& p) { return json::value(json::object{{"presets", presets_json(p)}}); }));
 }
 
 void serve_ptz_set_preset(ServerContext& ctx, const Target& target, const Reply& reply) {
@@ -233,15 +236,14 @@ void serve_ptz_set_preset(ServerContext& ctx, const Target& target, const Reply&
     if (!name) return bad_request(reply, name.error());
     on_camera(ctx, target, reply,
               reading<std::string>([name = *name](Client& c) { return c.set_preset(name); },
-                                   [](const std::string& token) { return json::value(json::object{{"token", token}}); },
-                                   camera_of(ctx, target)));
+                                   [](const std::string& token) { return json::value(json::object{{"token", token}}); }));
 }
 
 void serve_ptz_remove_preset(ServerContext& ctx, const Target& target, const Reply& reply) {
     if (names_no_source(target, reply)) return;
     auto preset = required_text(target, "preset");
     if (!preset) return bad_request(reply, preset.error());
-    on_camera(ctx, target, reply, changing(ctx, pick_source(ctx, target), false,
+    on_camera(ctx, target, reply, changing(ctx, false,
                                            [preset = *preset](Client& c) { return c.remove_preset(preset); }));
 }
 
@@ -251,14 +253,14 @@ void serve_ptz_move(ServerContext& ctx, const Target& target, const Reply& reply
     if (!params) return bad_request(reply, params.error());
     auto snapshot = wants_snapshot(target);
     if (!snapshot) return bad_request(reply, snapshot.error());
-    on_camera(ctx, target, reply, changing(ctx, pick_source(ctx, target), *snapshot, [p = *params](Client& c) {
+    on_camera(ctx, target, reply, changing(ctx, *snapshot, [p = *params](Client& c) {
                   return p.center ? c.center_on(*p.center) : c.move(*p.move);
               }));
 }
 
 void serve_ptz_stop(ServerContext& ctx, const Target& target, const Reply& reply) {
     if (names_no_source(target, reply)) return;
-    on_camera(ctx, target, reply, changing(ctx, pick_source(ctx, target), false, [](Client& c) { return c.stop(); }));
+    on_camera(ctx, target, reply, changing(ctx, false, [](Client& c) { return c.stop(); }));
 }
 
 void serve_ptz_goto(ServerContext& ctx, const Target& target, const Reply& reply) {
@@ -269,7 +271,7 @@ void serve_ptz_goto(ServerContext& ctx, const Target& target, const Reply& reply
     if (!speed) return bad_request(reply, speed.error());
     auto snapshot = wants_snapshot(target);
     if (!snapshot) return bad_request(reply, snapshot.error());
-    on_camera(ctx, target, reply, changing(ctx, pick_source(ctx, target), *snapshot,
+    on_camera(ctx, target, reply, changing(ctx, *snapshot,
                                            [preset = *preset, speed = *speed](Client& c) { return c.goto_preset(preset, speed); }));
 }
 
@@ -279,13 +281,13 @@ void serve_ptz_home(ServerContext& ctx, const Target& target, const Reply& reply
     if (!speed) return bad_request(reply, speed.error());
     auto snapshot = wants_snapshot(target);
     if (!snapshot) return bad_request(reply, snapshot.error());
-    on_camera(ctx, target, reply, changing(ctx, pick_source(ctx, target), *snapshot,
+    on_camera(ctx, target, reply, changing(ctx, *snapshot,
                                            [speed = *speed](Client& c) { return c.goto_home(speed); }));
 }
 
 void serve_ptz_set_home(ServerContext& ctx, const Target& target, const Reply& reply) {
     if (names_no_source(target, reply)) return;
-    on_camera(ctx, target, reply, changing(ctx, pick_source(ctx, target), false, [](Client& c) { return c.set_home(); }));
+    on_camera(ctx, target, reply, changing(ctx, false, [](Client& c) { return c.set_home(); }));
 }
 
 }  // namespace ptzgrab::web
