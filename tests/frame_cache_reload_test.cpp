@@ -12,6 +12,7 @@
 
 #include "core/fallback.hpp"
 #include "core/frame_cache.hpp"
+#include "core/source_changes.hpp"
 
 using namespace ptzgrab;
 using namespace std::chrono_literals;
@@ -191,4 +192,23 @@ TEST_CASE("frame cache reload: readers on other threads stay safe while the sour
     for (auto& t : readers) t.join();
     CHECK(answered >= 40 * 3);
     CHECK(grab.calls("url-a") == 1);  // kept through every reload
+}
+
+TEST_CASE("frame cache reload: a change of only a password counts as a change, in the stream URL or the ONVIF login") {
+    auto gate = [](const std::string& url, const std::string& onvif_password) {
+        SourceConfig s;
+        s.name = "gate";
+        s.grab.url = url;
+        s.onvif = OnvifSettings{.device_url = "http://10.0.0.21/onvif/device_service", .user = "admin",
+                                .password = onvif_password, .profile = {}};
+        return s;
+    };
+    std::vector<SourceConfig> before{gate("rtsp://viewer:one@10.0.0.21/s", "ptz-one")};
+    CHECK(compare_sources(before, {gate("rtsp://viewer:one@10.0.0.21/s", "ptz-one")}).kept == std::vector<std::string>{"gate"});
+    auto stream_password = compare_sources(before, {gate("rtsp://viewer:two@10.0.0.21/s", "ptz-one")});
+    CHECK(stream_password.changed == std::vector<std::string>{"gate"});
+    CHECK(stream_password.kept.empty());
+    auto onvif_password = compare_sources(before, {gate("rtsp://viewer:one@10.0.0.21/s", "ptz-two")});
+    CHECK(onvif_password.changed == std::vector<std::string>{"gate"});
+    CHECK(summary(onvif_password) == "0 kept, 0 added, 0 removed, 1 changed");
 }
