@@ -178,6 +178,7 @@
     inFlight: false,
     ageMs: null,               // X-Frame-Age-Ms when the response arrived
     ageAt: 0,                  // performance.now() at that moment
+    size: null,                // {w, h} of the picture shown, kept while the next one loads
   };
 
   function snapshotUrl() {
@@ -480,12 +481,15 @@
   }
 
   /// The point of the snapshot clicked, in [-1, 1] from its center (x right, y down), allowing for
-  /// the letterbox of object-fit: contain; null outside the picture.
+  /// the letterbox of object-fit: contain; null outside the picture. While the next snapshot loads
+  /// the element reports no natural size, so the shown picture's is used: a click is never lost.
   function pictureOffset(img, event) {
     var box = img.getBoundingClientRect();
-    if (!img.naturalWidth || !img.naturalHeight || !box.width || !box.height) return null;
-    var scale = Math.min(box.width / img.naturalWidth, box.height / img.naturalHeight);
-    var w = img.naturalWidth * scale, h = img.naturalHeight * scale;
+    var naturalW = img.naturalWidth || (snap.size && snap.size.w);
+    var naturalH = img.naturalHeight || (snap.size && snap.size.h);
+    if (!naturalW || !naturalH || !box.width || !box.height) return null;
+    var scale = Math.min(box.width / naturalW, box.height / naturalH);
+    var w = naturalW * scale, h = naturalH * scale;
     var x = (event.clientX - box.left - (box.width - w) / 2) / w * 2 - 1;
     var y = (event.clientY - box.top - (box.height - h) / 2) / h * 2 - 1;
     if (x < -1 || x > 1 || y < -1 || y > 1) return null;
@@ -522,6 +526,9 @@
     if (snap.img) {
       snap.img.classList.add("ptz-clickable");
       snap.img.title = "Click to center the camera here";
+      snap.img.addEventListener("load", function () {
+        snap.size = { w: snap.img.naturalWidth, h: snap.img.naturalHeight };
+      });
       snap.img.addEventListener("click", function (event) {
         var at = pictureOffset(snap.img, event);
         if (at) ptzMoveAndShow("move", { mode: "center", x: at.x.toFixed(4), y: at.y.toFixed(4) });

@@ -145,6 +145,7 @@ async function checkCameraControls(page, baseUrl, logFile) {
   assert.ok(Math.abs(back.pan - held.pan) < 0.02, `the preset is where the pad left the camera (${held.pan} vs ${back.pan})`);
 
   // A click near the right edge of the picture centers there: the camera pans right.
+  await page.waitForFunction(() => document.getElementById("snapshot").naturalWidth > 0, null, { timeout: actionTimeoutMs });
   const img = await page.locator("#snapshot").boundingBox();
   const beforeCenter = await ptzStatus(baseUrl);
   const answered = page.waitForResponse((r) => r.url().includes("/ptz/move") && r.request().method() === "POST",
