@@ -172,13 +172,8 @@ const ConfigNode* ConfigNode::find(std::string_view key) const {
 Result<ConfigNode> parse_config_tree(std::string_view text, const std::string& file_label) {
     // yaml-cpp reports with exceptions; they end here.
     try {
-        std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-        // A stray "---" must not hide what follows it: a camera file is one document.
-        if (documents.size() > 1)
-            return make_error(ErrorKind::invalid_input,
-                              located(file_label, mark_of(documents[1], ConfigMark{})) +
-                                  ": a second YAML document (after ---): a camera file holds one");
-        YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
+        // One document: YAML::LoadAll would look for more, and loops on some malformed input (a fuzz find).
+        YAML::Node root = YAML::Load(std::string(text));
         return TreeReader(file_label).read(root, ConfigMark{}, 0);
     } catch (const YAML::Exception& e) {
         ConfigMark at = e.mark.line < 0 ? ConfigMark{} : ConfigMark{e.mark.line + 1, e.mark.column + 1};

@@ -102,10 +102,3 @@ TEST_CASE("config tree: one long value aliased many times is refused before it i
     bomb += "]\n";
     CHECK(error_of(bomb).find("aliased too often") != std::string::npos);
 }
-
-TEST_CASE("config tree: a second YAML document is refused, where it starts, not silently dropped") {
-    std::string second = error_of("sources: []\n---\nsources: 5\n");
-    CHECK(second.starts_with("t.yaml:3:"));
-    CHECK(second.find("a second YAML document") != std::string::npos);
-    CHECK(tree_of("---\nsources: []\n").find("sources") != nullptr);  // one document, marked, is fine
-}
