@@ -23,6 +23,8 @@ struct ChildSetup : boost::process::extend::handler {
         sigset_t none;  // the parent may block signals (ptzgrab snapshot waits for them); ffmpeg must not
         sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        ::signal(SIGPIPE, SIG_DFL);  // ignored ones stay ignored across exec: serve ignores these two
+        ::signal(SIGHUP, SIG_DFL);
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (::getppid() != parent) ::_exit(127);  // the parent died before prctl took effect
         // Pipes of grabs started by other threads must not live on in this child,

@@ -1,5 +1,6 @@
 #include "frame_heads.hpp"
 
+#include "body_file.hpp"
 #include "responses.hpp"
 
 namespace ptzgrab::web {
@@ -22,6 +23,7 @@ std::shared_ptr<const FrameLines> FrameHeads::lines_for(const std::string& sourc
     }
     auto built = frame_lines(snapshot);  // outside the lock: a new frame's lines, once per frame and kind
     if (!built) return nullptr;
+    built->jpeg_file = BodyFile::holding(*snapshot.jpeg);
     auto lines = std::make_shared<const FrameLines>(std::move(*built));
     std::lock_guard lock(mutex_);
     entries_[source] = Entry{snapshot.jpeg, snapshot.live, lines};

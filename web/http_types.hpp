@@ -51,14 +51,16 @@ using Response = http::response<SharedBody>;
 using RequestHead = http::request<http::empty_body>;  // a request without its body
 
 struct FrameStream;  // frame_stream.hpp
+class BodyFile;      // body_file.hpp
 
-/// The header lines of a frame's answer that are the same for every request of that frame, as wire
-/// text, built once per frame (responses.hpp: frame_lines): /latest.jpg and /stream/snapshot from
-/// memory then cost no header building per request, only the age and the cache state.
+/// What a frame's answer has in common for every request of that frame, built once per frame
+/// (frame_heads.hpp): /latest.jpg and /stream/snapshot from memory then build no header per request,
+/// only the age and the cache state, and send the JPEG without copying it.
 struct FrameLines {
     std::string before_age;     // "Server: ...\r\n" ... "X-Frame-Grabbed-At: ...\r\nX-Frame-Age-Ms: "
     std::string after_cache;    // "X-Frame-Sequence" (live) "X-Source-Status", "Cache-Control" lines
     std::string content_length; // "Content-Length: N\r\n"
+    std::shared_ptr<const BodyFile> jpeg_file;  // the JPEG, for sendfile; null: sent from memory
 };
 
 /// A frame answered from memory: `lines` plus what differs per request.

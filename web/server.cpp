@@ -184,6 +184,8 @@ Result<uint16_t> Server::listen() {
 }
 
 void Server::run(const Router& router, std::function<void()> on_stop, std::function<void()> on_hangup) {
+    // sendfile has no MSG_NOSIGNAL: a client gone mid-answer must be an EPIPE, not the end of the server.
+    std::signal(SIGPIPE, SIG_IGN);
     impl_->stop_on_signal(router, std::move(on_stop));
     impl_->hand_on_hangups(std::move(on_hangup));
     asio::co_spawn(impl_->accept_strand, impl_->accept_loop(router), report_exception);

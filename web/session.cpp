@@ -16,6 +16,7 @@
 #include "frame_stream.hpp"
 #include "response_wire.hpp"
 #include "responses.hpp"
+#include "send_now.hpp"
 
 namespace ptzgrab::web {
 namespace {
@@ -43,14 +44,28 @@ constexpr auto whole_writes = [](const boost::system::error_code& ec, std::size_
     return ec ? 0 : std::numeric_limits<std::size_t>::max();
 };
 
-// Writes the answer's head (built into `head`, reused from answer to answer) and body in one gather write.
+// The frame's JPEG as a file for sendfile, when the answer's body is that JPEG (not for HEAD).
+const BodyFile* jpeg_file_of(const Answer& answer) {
+    if (!answer.frame || !answer.frame->lines || !answer.frame->lines->jpeg_file) return nullptr;
+    const BodyFile& file = *answer.frame->lines->jpeg_file;
+    return file.size() == answer.head.body().size ? &file : nullptr;
+}
+
+// Writes the answer's head (built into `head`, reused from answer to answer) and body: a frame's
+// JPEG first by sendfile as far as the socket takes it at once, then what is left in one gather write.
 asio::awaitable<bool> write_answer(beast::tcp_stream& stream, const Answer& answer, std::string& head,
-                                   const SessionLimits& limits) {
+                                   const SessionLimits& limits, bool may_send_now = false) {
     write_head(answer, head);
     const SharedBody::value_type& body = answer.head.body();
-    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::const_buffer(body.data, body.size)};
+    std::size_t sent = 0;
+    const BodyFile* file = may_send_now ? jpeg_file_of(answer) : nullptr;
+    if (file) sent = send_now(stream.socket().native_handle(), head, *file);
+    if (sent == head.size() + body.size) co_return true;
+    std::size_t head_sent = std::min(sent, head.size());
+    std::array<asio::const_buffer, 2> rest{asio::buffer(head) + head_sent,
+                                           asio::const_buffer(body.data, body.size) + (sent - head_sent)};
     stream.expires_after(limits.write_timeout);
-    auto [ec, n] = co_await asio::async_write(stream, buffers, whole_writes, use_tuple);
+    auto [ec, n] = co_await asio::async_write(stream, rest, whole_writes, use_tuple);
     co_return !ec;
 }
 
@@ -89,6 +104,9 @@ asio::awaitable<bool> await_next_request(beast::tcp_stream& stream, beast::flat_
 asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& router, SessionLimits limits) {
     boost::system::error_code nodelay_ec;  // a socket that refuses it still serves, a little slower
     socket.set_option(asio::ip::tcp::no_delay(true), nodelay_ec);
+    boost::system::error_code nonblocking_ec;  // send_now must never block an io thread: no send_now without it
+    socket.native_non_blocking(true, nonblocking_ec);
+    const bool may_send_now = !nonblocking_ec;
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer(limits.read_buffer_limit_bytes);
     std::string head;  // the wire head of each answer, its capacity kept from answer to answer
@@ -110,7 +128,7 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& ro
             co_await write_frame_stream(stream, std::move(answer.head), *answer.stream, limits.write_timeout);
             break;
         }
-        if (!co_await write_answer(stream, answer, head, limits) || !answer.head.keep_alive()) break;
+        if (!co_await write_answer(stream, answer, head, limits, may_send_now) || !answer.head.keep_alive()) break;
     }
     beast::error_code ignored;
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
