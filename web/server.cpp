@@ -3,6 +3,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -14,6 +15,7 @@
 #include <cstdio>
 #include <exception>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -71,13 +73,42 @@ private:
     std::map<asio::ip::address, int> open_;
 };
 
+// One io_context per io thread, each run by that thread alone, as nginx runs one worker per core:
+// a connection's handlers all run on the thread it was given, with no strand, and a request wakes
+// no other thread. Connections are dealt to the threads in turn.
+class IoThreads {
+public:
+    explicit IoThreads(int count) {
+        for (int i = 0; i < std::max(1, count); ++i) {
+            contexts_.push_back(std::make_unique<asio::io_context>(1));
+            keep_running_.emplace_back(contexts_.back()->get_executor());  // idle threads wait for connections
+        }
+    }
+    asio::io_context& first() { return *contexts_.front(); }
+    asio::io_context& next() { return *contexts_[next_++ % contexts_.size()]; }  // accept strand only
+    void stop() {
+        for (auto& context : contexts_) context->stop();
+    }
+    /// Runs every context, the first on the calling thread, until stop().
+    void run() {
+        std::vector<std::jthread> threads;
+        for (std::size_t i = 1; i < contexts_.size(); ++i) threads.emplace_back([this, i] { contexts_[i]->run(); });
+        contexts_.front()->run();
+    }
+
+private:
+    std::vector<std::unique_ptr<asio::io_context>> contexts_;
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running_;
+    std::size_t next_ = 0;
+};
+
 }  // namespace
 
 struct Server::Impl {
     ServerOptions options;
-    asio::io_context io;
+    IoThreads io;
     // The acceptor is touched by the accept loop and the signal handler: both run on this strand.
-    asio::strand<asio::io_context::executor_type> accept_strand{io.get_executor()};
+    asio::strand<asio::io_context::executor_type> accept_strand{io.first().get_executor()};
     tcp::acceptor acceptor{accept_strand};
     asio::signal_set signals{accept_strand, SIGINT, SIGTERM};
     asio::signal_set hangups{accept_strand, SIGHUP};  // registered as long as the server lives: never fatal
@@ -87,7 +118,7 @@ struct Server::Impl {
     asio::steady_timer stop_timer{accept_strand};
     std::chrono::steady_clock::time_point stop_deadline;
 
-    explicit Impl(ServerOptions o) : options(std::move(o)), io(std::max(1, options.threads)) {}
+    explicit Impl(ServerOptions o) : options(std::move(o)), io(options.threads) {}
 
     // The limits for a connection accepted now: under pressure its first byte is due sooner.
     SessionLimits limits_now() const {
@@ -97,10 +128,10 @@ struct Server::Impl {
         return limits;
     }
 
-    // Each connection gets its own strand: its handlers never run concurrently.
+    // Each connection runs on the io thread it is accepted for: its handlers never run concurrently.
     asio::awaitable<void> accept_loop(const Router& router) {
         for (;;) {
-            auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), asio::as_tuple(asio::use_awaitable));
+            auto [ec, socket] = co_await acceptor.async_accept(io.next(), asio::as_tuple(asio::use_awaitable));
             if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
             if (ec) {  // EMFILE and friends: keep serving the connections we have, retry a little later
                 accept_backoff.expires_after(std::chrono::milliseconds(100));
@@ -189,8 +220,6 @@ void Server::run(const Router& router, std::function<void()> on_stop, std::funct
     impl_->stop_on_signal(router, std::move(on_stop));
     impl_->hand_on_hangups(std::move(on_hangup));
     asio::co_spawn(impl_->accept_strand, impl_->accept_loop(router), report_exception);
-    std::vector<std::jthread> threads;
-    for (int i = 1; i < impl_->options.threads; ++i) threads.emplace_back([this] { impl_->io.run(); });
     impl_->io.run();
 }
 
