@@ -2,6 +2,11 @@
 // lines, one gather write): complete heads, the held JPEG as body, keep-alive and HEAD.
 #include <doctest/doctest.h>
 
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -85,7 +90,57 @@ void check_frame_head(const WireAnswer& answer, const std::string& held) {
     CHECK(answer.header("Content-Length") == std::to_string(held.size()));
 }
 
+// Sends `request` on a connection with a tiny receive window, then reads it back a little at a time
+// until the server closes or 30 s pass: the server's socket then fills, often, mid-answer.
+std::string slow_exchange(int port, const std::string& request) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    int small = 2048;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);  // before connect: the window stays small
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+    std::string received;
+    auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < deadline) {
+        pollfd readable{fd, POLLIN, 0};
+        if (::poll(&readable, 1, 200) <= 0) continue;
+        char chunk[1024];
+        ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+        if (n <= 0) break;  // closed (or reset: the answers are then short, and the checks say so)
+        received.append(chunk, static_cast<size_t>(n));
+        std::this_thread::sleep_for(100us);
+    }
+    ::close(fd);
+    return received;
+}
+
 }  // namespace
+
+TEST_CASE("serve: a client that reads slowly gets every frame whole, the part sent by sendfile and the rest from memory joined") {
+    ServeProcess serve({"--max-age", "3600"});
+    auto first = http_get(serve.port(), "/stream/snapshot");
+    REQUIRE(first.status == 200);
+    std::string held = held_file(serve, first.body.size());
+    REQUIRE(held == first.body);
+    // 60 answers, 4.5 MB: past what the server's socket buffer takes without the client reading.
+    constexpr int answers = 60;
+    std::string request;
+    for (int i = 0; i < answers - 1; ++i) request += "GET /latest.jpg HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    request += "GET /stream/snapshot HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    std::string wire = slow_exchange(serve.port(), request);
+    for (int i = 0; i < answers; ++i) {
+        CAPTURE(i);
+        auto answer = next_answer(wire, false);
+        REQUIRE(answer);
+        check_frame_head(*answer, held);
+        CHECK(answer->body == held);
+    }
+    CHECK(wire.empty());
+}
 
 TEST_CASE("serve: frames from memory go out whole: every header, the held JPEG, pipelined on one connection, HEAD without a body") {
     ServeProcess serve({"--max-age", "3600"});
