@@ -69,6 +69,10 @@ std::string without_token(std::string line, std::string_view token) {
     return line;
 }
 
+// A logged target is cut past this: with the rest of the line it stays under PIPE_BUF (4 KiB), so a
+// line written to a pipe (journald, a shell) is never interleaved with another thread's.
+constexpr size_t max_logged_target = 2048;
+
 }  // namespace
 
 std::string mask_target(std::string_view target, std::string_view token) {
@@ -80,9 +84,14 @@ std::string mask_target(std::string_view target, std::string_view token) {
 
 std::string access_log_line(std::string_view method, std::string_view target, unsigned status, size_t bytes,
                             std::chrono::milliseconds elapsed, std::string_view token) {
-    std::string line(method);
+    std::string line(method.substr(0, 32));  // Beast lets a method of any length through
     line += ' ';
-    line += mask_target(target, token);
+    std::string shown = mask_target(target, token);  // masked whole, then cut: a cut never reveals
+    if (shown.size() > max_logged_target) {
+        shown.resize(max_logged_target);
+        shown += "...(" + std::to_string(target.size()) + " bytes)";
+    }
+    line += shown;
     // Control characters from the request must not forge extra log lines.
     for (char& c : line)
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
@@ -93,9 +102,9 @@ std::string access_log_line(std::string_view method, std::string_view target, un
 
 LogSink stderr_log_sink() {
     // One write per line and no lock: the kernel keeps each call's bytes together (an append to a
-    // file, a pipe write up to PIPE_BUF = 4 KiB; a longer line, from a target near the 8 KiB header
-    // limit, could interleave on a pipe), so io threads' lines stay whole and no io thread waits
-    // for another's: a mutex and stdio's lock cost a futex per request under load (strace).
+    // file, a pipe write up to PIPE_BUF = 4 KiB, which access_log_line keeps lines under), so io
+    // threads' lines stay whole and no io thread waits for another's: a mutex and stdio's lock cost
+    // a futex per request under load (strace).
     return [](std::string_view line) {
         thread_local std::string text;  // keeps its capacity: no allocation per line
         text.assign(line);
