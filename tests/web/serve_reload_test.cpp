@@ -165,6 +165,9 @@ TEST_CASE("reload: SIGHUP keeps an unchanged source's child and viewer, stops a 
     CHECK(snapshot.status == 200);
     CHECK(snapshot.header("content-type") == "image/jpeg");
     CHECK(http_get(serve.port(), "/stream/snapshot?source=B").status == 400);
+    auto removed_mjpeg = http_get(serve.port(), "/stream/mjpeg?source=B");
+    CHECK(removed_mjpeg.status == 404);
+    CHECK(contains(removed_mjpeg.body, "no such source"));  // as to any unknown name, not "not live"
 
     SUBCASE("a file that does not parse is refused with the reason; the config in force stays") {
         write_config(dir, "[{\"name\": \"A\", \"url\": ");
