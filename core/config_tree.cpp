@@ -1,11 +1,14 @@
 #include "config_tree.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <sstream>
 
 namespace ptzgrab {
 namespace {
@@ -157,6 +160,42 @@ private:
     size_t scalar_bytes_ = 0;
 };
 
+// Sees a document's parse events and keeps only how many documents began and where the last one did.
+class DocumentStarts final : public YAML::EventHandler {
+public:
+    int count = 0;
+    YAML::Mark last;
+
+    void OnDocumentStart(const YAML::Mark& mark) override {
+        ++count;
+        last = mark;
+    }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+};
+
+// Where a second document starts, if anything follows the first: YAML::Load reads one and drops the
+// rest. The parser is asked for two documents and no more, since on some malformed input (a token no
+// document consumes, such as a stray `,`) it answers "another one" forever; YAML::LoadAll loops there.
+std::optional<ConfigMark> second_document(const std::string& text) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts starts;
+    try {
+        if (parser.HandleNextDocument(starts)) parser.HandleNextDocument(starts);
+    } catch (const YAML::Exception&) {
+        if (starts.count < 2) throw;  // a broken second document is still a second document
+    }
+    if (starts.count < 2) return std::nullopt;
+    return ConfigMark{starts.last.line + 1, starts.last.column + 1};
+}
+
 }  // namespace
 
 std::string located(const std::string& file, ConfigMark mark) {
@@ -172,8 +211,13 @@ const ConfigNode* ConfigNode::find(std::string_view key) const {
 Result<ConfigNode> parse_config_tree(std::string_view text, const std::string& file_label) {
     // yaml-cpp reports with exceptions; they end here.
     try {
-        // One document: YAML::LoadAll would look for more, and loops on some malformed input (a fuzz find).
-        YAML::Node root = YAML::Load(std::string(text));
+        std::string owned(text);
+        YAML::Node root = YAML::Load(owned);
+        if (auto second = second_document(owned))
+            return make_error(ErrorKind::invalid_input,
+                              located(file_label, *second) +
+                                  ": not valid YAML: a second YAML document starts here (after a \"---\" or the "
+                                  "first document's end); a camera file holds one, and only one would be read");
         return TreeReader(file_label).read(root, ConfigMark{}, 0);
     } catch (const YAML::Exception& e) {
         ConfigMark at = e.mark.line < 0 ? ConfigMark{} : ConfigMark{e.mark.line + 1, e.mark.column + 1};

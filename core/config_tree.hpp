@@ -45,7 +45,8 @@ struct ConfigField {
 };
 
 /// Parses `text`. Errors (invalid_input) read "FILE:LINE:COLUMN: not valid YAML: WHAT"; duplicate
-/// keys, non-text keys, and aliases that nest too deep or expand too far are refused the same way.
+/// keys, non-text keys, aliases that nest too deep or expand too far, and a second document (after a
+/// `---`, or text past the first one's end) are refused the same way.
 Result<ConfigNode> parse_config_tree(std::string_view text, const std::string& file_label);
 
 }  // namespace ptzgrab

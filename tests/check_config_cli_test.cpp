@@ -47,7 +47,7 @@ TEST_CASE("check-config: the packaged example file is valid") {
     CHECK_FALSE(contains(r.out, "secret"));  // the example's passwords are "secret"
 }
 
-TEST_CASE("check-config: a bad file exits 2 with file:line:column: field on stderr, an old JSON file still passes") {
+TEST_CASE("check-config: a bad file or a second document exits 2 with file:line:column on stderr, an old JSON file still passes") {
     ScratchDir dir;
     std::ofstream(dir / "cams.yaml") << "sources:\n  - name: a\n    url: rtsp://x/\n    max_age_s: 0\n";
     auto bad = run_ptzgrab({"check-config", (dir / "cams.yaml").string()});
@@ -61,6 +61,12 @@ TEST_CASE("check-config: a bad file exits 2 with file:line:column: field on stde
     CHECK(broken.exit_code == 2);
     CHECK(contains(broken.err, (dir / "broken.yaml").string() + ":4:"));
     CHECK(contains(broken.err, "not valid YAML"));
+
+    std::ofstream(dir / "two.yaml") << "- name: a\n  url: rtsp://x/\n---\n- name: b\n  url: rtsp://y/\n";
+    auto two = run_ptzgrab({"check-config", (dir / "two.yaml").string()});
+    CHECK(two.exit_code == 2);
+    CHECK(two.out.empty());
+    CHECK(contains(two.err, (dir / "two.yaml").string() + ":3:1: not valid YAML: a second YAML document starts here"));
 
     std::ofstream(dir / "old.json") << R"({"sources": [{"name": "one", "url": "lavfi:testsrc2", "width": 320}]})";
     auto old = run_ptzgrab({"check-config", (dir / "old.json").string()});

@@ -102,3 +102,19 @@ TEST_CASE("config tree: one long value aliased many times is refused before it i
     bomb += "]\n";
     CHECK(error_of(bomb).find("aliased too often") != std::string::npos);
 }
+
+TEST_CASE("config tree: a second YAML document is refused where it starts, not silently dropped") {
+    std::string second = error_of("sources: []\n---\nsources: 5\n");
+    CHECK(second.starts_with("t.yaml:2:1: not valid YAML: a second YAML document starts here"));
+    CHECK(error_of("a: 1\n...\nb: 2\n").starts_with("t.yaml:3:1: not valid YAML: a second YAML document"));
+    CHECK(error_of("a: 1\n---\n").starts_with("t.yaml:2:1: not valid YAML: a second YAML document"));
+    // Text past a closed JSON value: YAML::LoadAll loops forever here; one document is read, then refused.
+    CHECK(error_of("{\"a\": 1},\n{\"b\": 2}]\n").starts_with("t.yaml:1:9: not valid YAML: a second YAML document"));
+    CHECK(error_of("a: 1\n---\nb: [\n").starts_with("t.yaml:2:1: not valid YAML: a second YAML document"));
+
+    // One document, marked at its start or end or both, is fine; so is JSON.
+    CHECK(tree_of("---\nsources: []\n").find("sources") != nullptr);
+    CHECK(tree_of("sources: []\n...\n").find("sources") != nullptr);
+    CHECK(tree_of("%YAML 1.2\n---\nsources: []\n...\n# the end\n").find("sources") != nullptr);
+    CHECK(tree_of("{\"sources\": []}\n").find("sources") != nullptr);
+}

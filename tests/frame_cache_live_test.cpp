@@ -11,10 +11,12 @@
 
 #include "core/ffmpeg_locator.hpp"
 #include "core/frame_cache.hpp"
+#include "support/eventually.hpp"
 #include "support/fixtures.hpp"
 
 using namespace ptzgrab;
 using namespace std::chrono_literals;
+using testing::eventually;
 
 namespace {
 
@@ -208,19 +210,14 @@ TEST_CASE("frame cache live: shutdown answers a wait for the first live frame ca
     auto promise = std::make_shared<std::promise<Result<Snapshot>>>();
     auto answer = promise->get_future();
     cache.get("cam", false, [promise](Result<Snapshot> r) { promise->set_value(std::move(r)); });
-    auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (testing::processes_with_arg(url).empty() && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(20ms);
+    eventually([&] { return !testing::processes_with_arg(url).empty(); }, 10s, 20ms);
     REQUIRE(testing::processes_with_arg(url).size() == 1);
     cache.shutdown();
     REQUIRE(answer.wait_for(5s) == std::future_status::ready);  // not after the 60 s timeout
     auto cancelled = answer.get();
     REQUIRE_FALSE(cancelled.has_value());
     CHECK(cancelled.error().kind == ErrorKind::cancelled);
-    deadline = std::chrono::steady_clock::now() + 5s;
-    while (!testing::processes_with_arg(url).empty() && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(20ms);
-    CHECK(testing::processes_with_arg(url).empty());
+    CHECK(eventually([&] { return testing::processes_with_arg(url).empty(); }, 5s, 20ms));
     CHECK(grab.calls == 0);
 }
 
@@ -279,16 +276,6 @@ std::optional<Result<Snapshot>> get_within_20s(FrameCache& cache, const FrameWan
     return future.get();
 }
 
-template <class Check>
-bool eventually(Check check, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!check()) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(20ms);
-    }
-    return true;
-}
-
 }  // namespace
 
 TEST_CASE("frame cache live: /latest.jpg answers the held frame at once while an idle stream cold-starts, and "
@@ -304,7 +291,7 @@ TEST_CASE("frame cache live: /latest.jpg answers the held frame at once while an
     REQUIRE(first.has_value());
     REQUIRE(eventually([&] {
         return cache.stats()[0].live->state == LiveState::idle && testing::processes_with_arg(rtsp.url()).empty();
-    }, 20s));
+    }, 20s, 20ms));
     HungServer hung(rtsp.pid());  // the cold start cannot give a frame
     FrameWanted latest;
     latest.never_wait = true;
@@ -314,7 +301,7 @@ TEST_CASE("frame cache live: /latest.jpg answers the held frame at once while an
     CHECK((*held)->sequence >= first->sequence);
     CHECK((*held)->refreshing);
     CHECK_FALSE((*held)->stale);
-    CHECK(eventually([&] { return cache.stats()[0].live->state != LiveState::idle; }, 10s));  // touched: it starts
+    CHECK(eventually([&] { return cache.stats()[0].live->state != LiveState::idle; }, 10s, 20ms));  // touched: it starts
 }
 
 TEST_CASE("frame cache live: a snapshot during a planned restart (a viewer with another fps) is answered from the "
@@ -330,7 +317,7 @@ TEST_CASE("frame cache live: a snapshot during a planned restart (a viewer with 
     REQUIRE(good.has_value());
     HungServer hung(rtsp.pid());  // the restarted child cannot give a frame
     auto lease = cache.watch("cam", 5);  // all frames at 5 fps: the child is restarted
-    REQUIRE(eventually([&] { return cache.stats()[0].live->state != LiveState::running; }, 20s));
+    REQUIRE(eventually([&] { return cache.stats()[0].live->state != LiveState::running; }, 20s, 20ms));
     auto answer = get_within_20s(cache, FrameWanted{});
     REQUIRE(answer.has_value());  // answered before the restarted child could give a frame
     REQUIRE(answer->has_value());

@@ -9,6 +9,7 @@
 #include "core/ffmpeg_locator.hpp"
 #include "core/frame_cache.hpp"
 #include "core/grabber.hpp"
+#include "support/eventually.hpp"
 #include "support/fixtures.hpp"
 
 using namespace ptzgrab;
@@ -39,17 +40,6 @@ SourceConfig source(const std::string& name, const std::string& url, std::chrono
 }
 
 const std::string lavfi = "lavfi:testsrc2=size=320x240:rate=25";
-
-// Polls `done` until it holds or 10 s pass.
-template <class F>
-bool wait_until(F done, std::chrono::milliseconds timeout = 10s) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(5ms);
-    }
-    return true;
-}
 
 }  // namespace
 
@@ -88,7 +78,7 @@ TEST_CASE("frame cache: inside max age from memory; past it the held frame at on
     CHECK(third->from_cache);
     CHECK(third->refreshing);
     CHECK(third->jpeg == first->jpeg);
-    REQUIRE(wait_until([&] { return !cache.stats()[0].grab_in_flight; }));
+    REQUIRE(testing::eventually([&] { return !cache.stats()[0].grab_in_flight; }, 10s, 5ms));
     CHECK(grab.starts == 2);
     auto refreshed = cache.get_blocking("cam", false);
     REQUIRE(refreshed.has_value());

@@ -8,12 +8,12 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <doctest/doctest.h>
-#include <functional>
 #include <future>
 #include <optional>
 #include <thread>
 
 #include "core/process.hpp"
+#include "support/eventually.hpp"
 #include "support/fixtures.hpp"
 
 namespace ptzgrab {
@@ -21,6 +21,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::processes_with_arg;
+using testing::eventually;
 using FrameResult = Result<std::shared_ptr<const LiveFrame>>;
 
 // Declared before the streams it serves, so they are destroyed while it still runs.
@@ -66,15 +67,6 @@ FrameResult next_frame(LiveStream& stream, uint64_t after, std::chrono::millisec
     stream.wait_frame(after, timeout, [promise](FrameResult result) { promise->set_value(std::move(result)); });
     REQUIRE(future.wait_for(timeout + 5s) == std::future_status::ready);
     return future.get();
-}
-
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(20ms);
-    }
-    return true;
 }
 
 // Two frames in a row: the sequence and the arrival time advance.
@@ -125,7 +117,7 @@ TEST_CASE("live stream: an RTSP H.264 source gives advancing frames from one ffm
         // The server goes away: the stream backs off with a masked error.
         options.port = server->port();
         server.reset();
-        REQUIRE(eventually([&] { return stream.status().state == LiveState::backoff && stream.status().last_error; }, 15s));
+        REQUIRE(eventually([&] { return stream.status().state == LiveState::backoff && stream.status().last_error; }, 15s, 20ms));
         auto down = stream.status();
         CHECK(down.restarts >= 1);
         CHECK_FALSE(mentions(down, options.password));
@@ -134,7 +126,7 @@ TEST_CASE("live stream: an RTSP H.264 source gives advancing frames from one ffm
         // Back on the same port: the stream recovers by itself.
         server.emplace(options);
         uint64_t before = down.frames;
-        REQUIRE(eventually([&] { return stream.status().frames > before; }, 20s));
+        REQUIRE(eventually([&] { return stream.status().frames > before; }, 20s, 20ms));
         CHECK(stream.status().state == LiveState::running);
         CHECK(live_children(url) == 1);
         CHECK_FALSE(mentions(stream.status(), options.password));
@@ -181,13 +173,13 @@ TEST_CASE("live stream: a server that hangs mid-stream is restarted by the watch
         pid_t pid;
         ~Resume() { ::kill(pid, SIGCONT); }
     } resume{server.pid()};
-    REQUIRE(eventually([&] { return stream.status().restarts >= 1; }, 15s));
+    REQUIRE(eventually([&] { return stream.status().restarts >= 1; }, 15s, 20ms));
     auto restarted = stream.status();
     REQUIRE(restarted.last_error.has_value());
     CHECK(restarted.last_error->message.find("stalled") != std::string::npos);
     ::kill(server.pid(), SIGCONT);
     uint64_t before = stream.status().frames;
-    REQUIRE(eventually([&] { return stream.status().frames > before; }, 20s));
+    REQUIRE(eventually([&] { return stream.status().frames > before; }, 20s, 20ms));
     CHECK(live_children(server.url()) == 1);
 }
 
@@ -209,7 +201,7 @@ TEST_CASE("live stream: on_demand stays up while a viewer watches, then idles ou
     CHECK(stream.status().viewers == 1);
     CHECK(live_children(server.url()) == 1);
     viewer.reset();
-    REQUIRE(eventually([&] { return stream.status().state == LiveState::idle && live_children(server.url()) == 0; }, 10s));
+    REQUIRE(eventually([&] { return stream.status().state == LiveState::idle && live_children(server.url()) == 0; }, 10s, 20ms));
     // A request wakes it again.
     auto woken = next_frame(stream, (*later)->sequence, 15s);
     REQUIRE(woken.has_value());
@@ -226,7 +218,7 @@ TEST_CASE("live stream: an intra-refresh stream yields nothing in keyframe mode,
     auto viewer = stream.add_viewer();  // keeps it wanted
     auto frame = next_frame(stream, 0, 20s);  // the keyframe sent at connection, if any, or an all-frames one
     REQUIRE_MESSAGE(frame.has_value(), frame.error().message);
-    REQUIRE(eventually([&] { return stream.status().fell_back_to_all_frames; }, 20s));
+    REQUIRE(eventually([&] { return stream.status().fell_back_to_all_frames; }, 20s, 20ms));
     auto later = next_frame(stream, (*frame)->sequence, 20s);  // frames keep coming, every one decoded
     REQUIRE_MESSAGE(later.has_value(), later.error().message);
     auto status = stream.status();
@@ -255,12 +247,12 @@ TEST_CASE("live stream: after a fall-back caused by an outage, a camera that ret
     IoThread io;
     LiveStream stream(io.io, "ffmpeg", request_for(url, 6s), on_demand(), quick_timings());
     auto viewer = stream.add_viewer();  // keeps it wanted
-    REQUIRE(eventually([&] { return stream.status().fell_back_to_all_frames && live_children(url) == 1; }, 10s));
+    REQUIRE(eventually([&] { return stream.status().fell_back_to_all_frames && live_children(url) == 1; }, 10s, 20ms));
     std::this_thread::sleep_for(1s);  // the all-frames child is connected (its attempt lasts 6 s)
     silent.reset();                   // ... and the outage ends it with an error, not a timeout
     testing::RtspSource server(options);  // the camera is back, with keyframes
-    REQUIRE(eventually([&] { return stream.status().frames >= 2; }, 20s));
-    REQUIRE(eventually([&] { return stream.status().decoding == LiveDecode::keyframes; }, 10s));
+    REQUIRE(eventually([&] { return stream.status().frames >= 2; }, 20s, 20ms));
+    REQUIRE(eventually([&] { return stream.status().decoding == LiveDecode::keyframes; }, 10s, 20ms));
     auto status = stream.status();
     CHECK_FALSE(status.fell_back_to_all_frames);
     CHECK(status.state == LiveState::running);
@@ -279,13 +271,13 @@ TEST_CASE("live stream: after a fall-back, keyframes are tried again once keyfra
     auto viewer = stream.add_viewer();
     auto first = next_frame(stream, 0, 20s);
     REQUIRE_MESSAGE(first.has_value(), first.error().message);
-    REQUIRE(eventually([&] { return stream.status().decoding == LiveDecode::all; }, 20s));
+    REQUIRE(eventually([&] { return stream.status().decoding == LiveDecode::all; }, 20s, 20ms));
     // No outage ends the all-frames child: only the retry brings keyframes back.
-    REQUIRE(eventually([&] { return stream.status().decoding == LiveDecode::keyframes; }, 15s));
+    REQUIRE(eventually([&] { return stream.status().decoding == LiveDecode::keyframes; }, 15s, 20ms));
     CHECK_FALSE(stream.status().fell_back_to_all_frames);
     // Still none: it falls back again, and frames keep coming.
     uint64_t before = stream.status().frames;
-    REQUIRE(eventually([&] { return stream.status().frames > before; }, 20s));
+    REQUIRE(eventually([&] { return stream.status().frames > before; }, 20s, 20ms));
     CHECK(stream.status().fell_back_to_all_frames);
 }
 
@@ -311,7 +303,7 @@ TEST_CASE("live stream: once a new child gives a frame after a failure, the old 
     REQUIRE(stream.status().last_error.has_value());
     REQUIRE(stream.peek().last_error.has_value());  // down: readers are told why
     testing::RtspSource server(options);  // the camera comes up on that port
-    REQUIRE(eventually([&] { return stream.status().frames > 0; }, 20s));
+    REQUIRE(eventually([&] { return stream.status().frames > 0; }, 20s, 20ms));
     auto recovered = stream.status();
     CHECK(recovered.state == LiveState::running);
     CHECK_FALSE(recovered.last_error.has_value());
@@ -330,7 +322,7 @@ TEST_CASE("live stream: destroying a stream fails its waits as cancelled and lea
     {
         LiveStream stream(io.io, "ffmpeg", request_for(url, 30s), on_demand(), quick_timings());
         stream.wait_frame(0, 30s, [promise](FrameResult r) { promise->set_value(std::move(r)); });
-        REQUIRE(eventually([&] { return live_children(url) == 1; }, 5s));
+        REQUIRE(eventually([&] { return live_children(url) == 1; }, 5s, 20ms));
     }
     CHECK(live_children(url) == 0);
     REQUIRE(future.wait_for(5s) == std::future_status::ready);
@@ -349,7 +341,7 @@ TEST_CASE("live stream: close() fails its waits as cancelled at once, refuses la
     auto promise = std::make_shared<std::promise<FrameResult>>();
     auto future = promise->get_future();
     stream.wait_frame(0, 60s, [promise](FrameResult r) { promise->set_value(std::move(r)); });
-    REQUIRE(eventually([&] { return live_children(url) == 1; }, 5s));
+    REQUIRE(eventually([&] { return live_children(url) == 1; }, 5s, 20ms));
     stream.close();
     // Long before the wait's own 60 s: cancelled by the close.
     REQUIRE(future.wait_for(5s) == std::future_status::ready);
@@ -360,7 +352,7 @@ TEST_CASE("live stream: close() fails its waits as cancelled at once, refuses la
     REQUIRE_FALSE(later.has_value());
     CHECK(later.error().kind == ErrorKind::cancelled);
     // Reaped by the io thread, not by the destructor: the stream is still alive here.
-    CHECK(eventually([&] { return live_children(url) == 0 && running_child_processes() == children_before; }, 5s));
+    CHECK(eventually([&] { return live_children(url) == 0 && running_child_processes() == children_before; }, 5s, 20ms));
     stream.touch();  // a closed stream starts nothing
     std::this_thread::sleep_for(200ms);
     CHECK(live_children(url) == 0);
@@ -378,7 +370,7 @@ TEST_CASE("live stream: a child that closed its pipes but lingers is sent SIGTER
     IoThread io;
     LiveStream stream(io.io, fake.string(), request_for("rtsp://127.0.0.1:9/lingering", 30s), on_demand(), quick_timings());
     stream.touch();
-    CHECK(eventually([&] { return std::filesystem::exists(marker); }, 10s));
+    CHECK(eventually([&] { return std::filesystem::exists(marker); }, 10s, 20ms));
 }
 
 TEST_CASE("live stream: a stream destroyed after its io thread stopped still leaves no ffmpeg") {
@@ -388,7 +380,7 @@ TEST_CASE("live stream: a stream destroyed after its io thread stopped still lea
     int children_before = running_child_processes();
     auto stream = std::make_unique<LiveStream>(io->io, "ffmpeg", request_for(url, 30s), on_demand(), quick_timings());
     stream->touch();
-    REQUIRE(eventually([&] { return live_children(url) == 1; }, 5s));
+    REQUIRE(eventually([&] { return live_children(url) == 1; }, 5s, 20ms));
     pid_t pid = processes_with_arg("-i " + url + " ").at(0);
     io->io.stop();
     io->thread.join();  // PR_SET_PDEATHSIG kills the child now, but only a wait4 reaps it

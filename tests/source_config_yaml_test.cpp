@@ -113,10 +113,25 @@ TEST_CASE("config yaml: each mistake is named by file, line, column and field") 
              {"sources: []\n", "cams.yaml:1:10: sources: must be a non-empty list of sources"},
              {"", "cams.yaml: sources: must be a non-empty list of sources"},
              {"- rtsp://x/\n", "cams.yaml:1:3: sources[0]: must be an object {\"name\", \"url\", ...}"},
+             {"- name: a\n  url: rtsp://x/\n---\n- name: b\n  url: rtsp://y/\n",
+              "cams.yaml:3:1: not valid YAML: a second YAML document starts here (after a \"---\" or the first "
+              "document's end); a camera file holds one, and only one would be read"},
          }) {
         CAPTURE(c.yaml);
         CHECK(error_of(c.yaml) == c.expected);
     }
+}
+
+TEST_CASE("config yaml: one document marked with --- and ... reads; JSON with text past its end is refused") {
+    auto marked = parse_source_config("---\n# the gate\n- name: a\n  url: rtsp://x/\n...\n", "cams.yaml");
+    REQUIRE_MESSAGE(marked.has_value(), marked.error().message);
+    CHECK(marked->at(0).name == "a");
+    auto json = parse_source_config("{\"sources\": [{\"name\": \"a\", \"url\": \"rtsp://x/\"}]}\n", "cams.json");
+    REQUIRE_MESSAGE(json.has_value(), json.error().message);
+    CHECK(json->at(0).grab.url == "rtsp://x/");
+    // A pasted fragment: the first object used to be read alone, the rest silently dropped.
+    CHECK(error_of("{\"name\": \"a\", \"url\": \"rtsp://x/\"},\n {\"name\": \"b\", \"url\": \"rtsp://y/\"}]\n")
+              .starts_with("cams.yaml:1:34: not valid YAML: a second YAML document starts here"));
 }
 
 TEST_CASE("config yaml: a syntax error says where, and a password in a bad URL stays hidden") {

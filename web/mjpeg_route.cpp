@@ -42,18 +42,25 @@ Response not_live(const SourceConfig& source) {
                                                      "): /stream/mjpeg needs a live source; use /stream/snapshot");
 }
 
+Response no_such_source() { return text_response(http::status::not_found, "no such source"); }
+
 }  // namespace
 
 void serve_mjpeg(ServerContext& ctx, const Target& target, const Reply& reply) {
     auto fps = fps_param(target);
     if (!fps) return reply(text_response(http::status::bad_request, fps.error().message));
     auto source = pick_source(ctx, target);
-    if (!source) return reply(text_response(http::status::not_found, "no such source"));
+    if (!source) return reply(no_such_source());
     if (source->live.mode == LiveMode::off) return reply(not_live(*source));
     auto admission = ctx.viewers.admit(source->name);
     if (!admission.ticket) return reply(refused_viewer(admission.refused, ctx.viewers, source->name));
     auto lease = ctx.cache.watch(source->name, fps->value_or(0));
-    if (!lease) return reply(not_live(*source));  // live streams are not enabled in this server
+    if (!lease) {
+        // No stream: a reload removed the source since it was found (unknown now, as to any later
+        // request), or it is no longer live, or live streams are not enabled in this server.
+        auto now = ctx.cache.find(source->name);
+        return reply(now ? not_live(*now) : no_such_source());
+    }
     admission.ticket->hold(std::move(lease));
     auto stream = std::make_shared<FrameStream>(FrameStream{ctx.cache, source, *fps, std::move(admission.ticket)});
     reply(Answer{mjpeg_head(), std::move(stream)});

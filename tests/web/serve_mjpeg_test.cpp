@@ -6,12 +6,12 @@
 
 #include <boost/json.hpp>
 #include <set>
-#include <thread>
 
 #include "core/frame.hpp"
 #include "http_client.hpp"
 #include "mjpeg_viewer.hpp"
 #include "serve_process.hpp"
+#include "support/eventually.hpp"
 
 using namespace ptzgrab::testing;
 using namespace std::chrono_literals;
@@ -41,17 +41,6 @@ boost::json::object cache_entry(int port, const std::string& name) {
 int mjpeg_viewers(int port) {
     auto json = boost::json::parse(http_get(port, "/stream/cache").body).as_object();
     return static_cast<int>(json.at("mjpeg_viewers").to_number<int64_t>());
-}
-
-// Polls `check` every 50 ms until it holds or `timeout` passes.
-template <class Check>
-bool eventually(Check check, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!check()) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(50ms);
-    }
-    return true;
 }
 
 uint64_t sequence_of(const MjpegPart& part) { return std::stoull(part.headers.at("x-frame-sequence")); }

@@ -9,11 +9,11 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
-#include <thread>
 
 #include "http_client.hpp"
 #include "mjpeg_viewer.hpp"
 #include "serve_process.hpp"
+#include "support/eventually.hpp"
 
 using namespace ptzgrab::testing;
 using namespace std::chrono_literals;
@@ -24,16 +24,6 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 std::string live_source(const std::string& name, const std::string& url) {
     return "{\"name\": \"" + name + "\", \"url\": \"" + url + "\", \"live\": \"always\", \"timeout_s\": 10}";
-}
-
-template <class Check>
-bool eventually(Check check, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!check()) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(50ms);
-    }
-    return true;
 }
 
 std::string read_file(const fs::path& path) {
@@ -175,6 +165,9 @@ TEST_CASE("reload: SIGHUP keeps an unchanged source's child and viewer, stops a 
     CHECK(snapshot.status == 200);
     CHECK(snapshot.header("content-type") == "image/jpeg");
     CHECK(http_get(serve.port(), "/stream/snapshot?source=B").status == 400);
+    auto removed_mjpeg = http_get(serve.port(), "/stream/mjpeg?source=B");
+    CHECK(removed_mjpeg.status == 404);
+    CHECK(contains(removed_mjpeg.body, "no such source"));  // as to any unknown name, not "not live"
 
     SUBCASE("a file that does not parse is refused with the reason; the config in force stays") {
         write_config(dir, "[{\"name\": \"A\", \"url\": ");
