@@ -89,7 +89,7 @@ struct ServeRuntime::Parts {
     std::unique_ptr<web::RenderPool> renders;
     std::unique_ptr<FrameCache> cache;
     std::unique_ptr<web::AdhocGrabs> adhoc;
-    std::unique_ptr<web::PtzCameras> ptz;  // its lanes read the cache and answer into the io_context
+    std::unique_ptr<web::PtzCameras> ptz;  // its lanes read the cache and answer into the io contexts
     std::unique_ptr<web::ServerContext> context;
     std::unique_ptr<web::Router> router;
     std::unique_ptr<ConfigReloader> reloader;  // with --config: its thread reads the cache, ptz and store
@@ -163,11 +163,11 @@ ServeRuntime::~ServeRuntime() {
     p.renders->stop_and_join();
     // 3. Camera lanes end (the exchange running within its deadline; a settle wait at its next poll,
     //    the frame after it cancelled), then grab threads; their answers go to the stopped render
-    //    pool or the stopped io_context.
+    //    pool or the stopped io contexts.
     p.ptz.reset();
     p.adhoc.reset();
     p.cache.reset();
-    // 4. Nothing runs now. Dropped renders hold connections, which belong to the io_context:
+    // 4. Nothing runs now. Dropped renders hold connections, which belong to the io contexts:
     //    free them before it, then what the routes read, then the server itself.
     p.renders.reset();
     p.router.reset();

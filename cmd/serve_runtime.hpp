@@ -1,7 +1,7 @@
 #pragma once
 // Everything `ptzgrab serve` runs, owned in one place. Its destructor is the one place that tears
 // down: it stops and joins every pool (grabs, ?url= grabs, renders) and the config-reload thread
-// before it frees what their work reads (source configs, the router, the io_context that answers
+// before it frees what their work reads (source configs, the router, the io contexts that answer
 // are posted to).
 #include <functional>
 #include <memory>

@@ -20,11 +20,10 @@ struct ChildSetup : boost::process::extend::handler {
     template <class Executor>
     void on_exec_setup(Executor&) const {
         ::setpgid(0, 0);
+        ::signal(SIGPIPE, SIG_DFL);  // an ignored signal stays ignored across exec, and serve ignores this one
         sigset_t none;  // the parent may block signals (ptzgrab snapshot waits for them); ffmpeg must not
         sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
-        ::signal(SIGPIPE, SIG_DFL);  // ignored ones stay ignored across exec: serve ignores these two
-        ::signal(SIGHUP, SIG_DFL);
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (::getppid() != parent) ::_exit(127);  // the parent died before prctl took effect
         // Pipes of grabs started by other threads must not live on in this child,

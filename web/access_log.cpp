@@ -89,7 +89,7 @@ std::string access_log_line(std::string_view method, std::string_view target, un
     std::string shown = mask_target(target, token);  // masked whole, then cut: a cut never reveals
     if (shown.size() > max_logged_target) {
         shown.resize(max_logged_target);
-        shown += "...(" + std::to_string(target.size()) + " bytes)";
+        shown += "...(cut)";
     }
     line += shown;
     // Control characters from the request must not forge extra log lines.

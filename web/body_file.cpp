@@ -4,10 +4,33 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U  // Linux 6.3; older headers lack it
+#endif
 
 namespace ptzgrab::web {
 namespace {
+
+// Files alive at once, past which answers go from memory: each is a descriptor, and a slow client
+// holds its frame's file for as long as its write lasts; accept and ffmpeg need descriptors too.
+constexpr int max_files_alive = 64;
+std::atomic<int> files_alive{0};
+
+// Kernels from 6.3 on warn about (or, with vm.memfd_noexec=2, refuse) a memfd that is not sealed
+// against exec; older ones reject the flag. Tried once with it, then without if refused as unknown.
+std::atomic<bool> noexec_flag_known_unknown{false};
+
+int make_memfd() {
+    if (!noexec_flag_known_unknown.load(std::memory_order_relaxed)) {
+        int fd = ::memfd_create("ptzgrab-frame", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_NOEXEC_SEAL);
+        if (fd >= 0 || errno != EINVAL) return fd;
+        noexec_flag_known_unknown.store(true, std::memory_order_relaxed);
+    }
+    return ::memfd_create("ptzgrab-frame", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+}
 
 bool write_all(int fd, std::span<const unsigned char> bytes) {
     while (!bytes.empty()) {
@@ -22,17 +45,28 @@ bool write_all(int fd, std::span<const unsigned char> bytes) {
 }  // namespace
 
 std::shared_ptr<const BodyFile> BodyFile::holding(std::span<const unsigned char> bytes) {
-    int fd = ::memfd_create("ptzgrab-frame", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-    if (fd < 0) return nullptr;
+    if (bytes.empty()) return nullptr;
+    if (files_alive.fetch_add(1) >= max_files_alive) {
+        files_alive.fetch_sub(1);
+        return nullptr;
+    }
+    int fd = make_memfd();
     // Sealed: pages the kernel is still sending can never change under a reader.
-    if (!write_all(fd, bytes) ||
-        ::fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0) {
+    if (fd >= 0 && (!write_all(fd, bytes) ||
+                    ::fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0)) {
         ::close(fd);
+        fd = -1;
+    }
+    if (fd < 0) {
+        files_alive.fetch_sub(1);
         return nullptr;
     }
     return std::shared_ptr<const BodyFile>(new BodyFile(fd, bytes.size()));
 }
 
-BodyFile::~BodyFile() { ::close(fd_); }
+BodyFile::~BodyFile() {
+    ::close(fd_);
+    files_alive.fetch_sub(1);
+}
 
 }  // namespace ptzgrab::web

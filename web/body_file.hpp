@@ -9,8 +9,8 @@ namespace ptzgrab::web {
 
 class BodyFile {
 public:
-    /// A sealed memfd holding `bytes`; null when the kernel refuses one (the answer is then written
-    /// from memory, as before).
+    /// A sealed memfd holding `bytes`; null for no bytes, when the kernel refuses one, or when 64
+    /// are alive already (the answer is then written from memory, as before).
     static std::shared_ptr<const BodyFile> holding(std::span<const unsigned char> bytes);
 
     ~BodyFile();

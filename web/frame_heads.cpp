@@ -15,19 +15,46 @@ bool same_owner(const std::weak_ptr<const std::vector<uint8_t>>& a, const std::s
 
 std::shared_ptr<const FrameLines> FrameHeads::lines_for(const std::string& source, const Snapshot& snapshot) {
     if (!snapshot.jpeg) return nullptr;
+    std::shared_ptr<const FrameLines> without_file;
     {
         std::lock_guard lock(mutex_);
         auto it = entries_.find(source);
-        if (it != entries_.end() && it->second.live == snapshot.live && same_owner(it->second.jpeg, snapshot.jpeg))
-            return it->second.lines;
+        if (it != entries_.end() && it->second.live == snapshot.live && same_owner(it->second.jpeg, snapshot.jpeg)) {
+            Entry& entry = it->second;
+            // A frame asked for once (a dashboard polling a live source) is not worth a file:
+            // making one copies the JPEG once more than sending it from memory does.
+            if (entry.lines->jpeg_file || entry.file_started || ++entry.requests < 2) return entry.lines;
+            entry.file_started = true;
+            without_file = entry.lines;
+        }
     }
+    if (without_file) return add_file(source, snapshot, *without_file);
     auto built = frame_lines(snapshot);  // outside the lock: a new frame's lines, once per frame and kind
     if (!built) return nullptr;
-    built->jpeg_file = BodyFile::holding(*snapshot.jpeg);
     auto lines = std::make_shared<const FrameLines>(std::move(*built));
     std::lock_guard lock(mutex_);
-    entries_[source] = Entry{snapshot.jpeg, snapshot.live, lines};
+    std::erase_if(entries_, [](const auto& entry) { return entry.second.jpeg.expired(); });  // files of dropped frames
+    auto [it, added] = entries_.try_emplace(source);
+    if (added || it->second.grabbed_at <= snapshot.frame.grabbed_at)
+        it->second = Entry{snapshot.jpeg, snapshot.live, snapshot.frame.grabbed_at, lines};
     return lines;
+}
+
+std::shared_ptr<const FrameLines> FrameHeads::add_file(const std::string& source, const Snapshot& snapshot,
+                                                       const FrameLines& lines) {
+    FrameLines with_file = lines;
+    with_file.jpeg_file = BodyFile::holding(*snapshot.jpeg);  // outside the lock: a copy of the JPEG
+    auto shared = std::make_shared<const FrameLines>(std::move(with_file));
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(source);
+    if (it != entries_.end() && it->second.live == snapshot.live && same_owner(it->second.jpeg, snapshot.jpeg))
+        it->second.lines = shared;  // no file (the kernel refused one): file_started stays, no retry per request
+    return shared;
+}
+
+void FrameHeads::forget(const std::vector<std::string>& removed) {
+    std::lock_guard lock(mutex_);
+    for (const std::string& source : removed) entries_.erase(source);
 }
 
 }  // namespace ptzgrab::web

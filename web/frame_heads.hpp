@@ -1,6 +1,8 @@
 #pragma once
-// The header lines of each source's current frame, built once per frame and shared by every
-// request for it: answering /latest.jpg from memory then builds no headers. Any thread.
+// What each source's current frame's answers share, built once per frame: the header lines, and
+// for a frame asked for again, the JPEG as a file for sendfile. Answering from memory then builds
+// no header and copies no body per request. Any thread.
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -14,18 +16,28 @@ namespace ptzgrab::web {
 
 class FrameHeads {
 public:
-    /// The lines for `snapshot`, a frame of `source` with its prepared JPEG (see frame_lines);
-    /// null when they cannot be prepared (the answer is then built field by field).
+    /// The lines for `snapshot`, a frame of `source` with its prepared JPEG (see frame_lines), with
+    /// `jpeg_file` set from the frame's second request on; null when they cannot be prepared (the
+    /// answer is then built field by field).
     std::shared_ptr<const FrameLines> lines_for(const std::string& source, const Snapshot& snapshot);
+    /// After a config reload: the entries of `removed` sources go (a source added again later under
+    /// the same name starts afresh), so sources come and go without the map growing.
+    void forget(const std::vector<std::string>& removed);
 
 private:
     struct Entry {
         std::weak_ptr<const std::vector<uint8_t>> jpeg;  // which frame; weak: a dropped frame is not kept
         bool live = false;                               // live answers carry X-Frame-Sequence
+        std::chrono::system_clock::time_point grabbed_at;  // a late builder of an older frame must not win
         std::shared_ptr<const FrameLines> lines;
+        int requests = 1;           // answers of this frame so far; the file pays off from the second
+        bool file_started = false;  // one request makes the file; the others are sent from memory meanwhile
     };
+    std::shared_ptr<const FrameLines> add_file(const std::string& source, const Snapshot& snapshot,
+                                               const FrameLines& lines);
+
     std::mutex mutex_;
-    // mutex_ protects the following state: one entry per source name asked for.
+    // mutex_ protects the following state: one entry per source name asked for whose frame is alive.
     std::map<std::string, Entry, std::less<>> entries_;
 };
 

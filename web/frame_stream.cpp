@@ -32,19 +32,19 @@ constexpr std::chrono::milliseconds retry_pause{1000};
 constexpr int viewer_send_buffer_bytes = 128 * 1024;
 
 // What the cache's callback and the server's stop leave for the writer. They may come on any
-// thread; they post a wake-up to the connection's strand, where `alarm` lives.
+// thread; they post a wake-up to the connection's io thread, where `alarm` lives.
 struct Mailbox {
     std::mutex mutex;
     // mutex protects the following state.
     std::optional<Result<Snapshot>> frame;
     bool stopping = false;
 
-    // Only on the strand: the writer's timer, null once the writer has left.
+    // Only on the connection's io thread: the writer's timer, null once the writer has left.
     asio::steady_timer* alarm = nullptr;
 };
 
-void wake(const std::shared_ptr<Mailbox>& box, const asio::any_io_executor& strand) {
-    asio::post(strand, [box] {
+void wake(const std::shared_ptr<Mailbox>& box, const asio::any_io_executor& executor) {
+    asio::post(executor, [box] {
         if (box->alarm) box->alarm->cancel();
     });
 }
@@ -92,15 +92,15 @@ asio::awaitable<bool> write_part(beast::tcp_stream& stream, const Snapshot& fram
 }
 
 // The viewer sends nothing after its request, so a read that ends tells that it left (EOF, reset),
-// even while no frame is written (the source is down). Runs on the strand; bytes it does send are
+// even while no frame is written (the source is down). Runs on the connection's io thread; bytes it does send are
 // dropped. No new read once the writer has left: the stream may be gone then.
-void watch_for_leaving(beast::tcp_stream& stream, std::shared_ptr<Mailbox> box, const asio::any_io_executor& strand) {
+void watch_for_leaving(beast::tcp_stream& stream, std::shared_ptr<Mailbox> box, const asio::any_io_executor& executor) {
     auto scratch = std::make_shared<std::array<char, 512>>();
     stream.socket().async_read_some(
         asio::buffer(*scratch),
-        asio::bind_executor(strand, [&stream, box, strand, scratch](boost::system::error_code ec, std::size_t) {
+        asio::bind_executor(executor, [&stream, box, executor, scratch](boost::system::error_code ec, std::size_t) {
             if (!box->alarm) return;
-            if (!ec) return watch_for_leaving(stream, box, strand);
+            if (!ec) return watch_for_leaving(stream, box, executor);
             {
                 std::lock_guard lock(box->mutex);
                 box->stopping = true;
@@ -135,17 +135,17 @@ std::string mjpeg_part_header(const Snapshot& frame) {
 
 asio::awaitable<void> write_frame_stream(beast::tcp_stream& stream, Response head, FrameStream& frames,
                                          std::chrono::milliseconds write_timeout) {
-    auto strand = co_await asio::this_coro::executor;
-    asio::steady_timer alarm(strand);
+    auto executor = co_await asio::this_coro::executor;
+    asio::steady_timer alarm(executor);
     auto box = std::make_shared<Mailbox>();
     box->alarm = &alarm;
     AlarmGuard guard{*box};
-    frames.ticket->on_stop([box, strand] {
+    frames.ticket->on_stop([box, executor] {
         {
             std::lock_guard lock(box->mutex);
             box->stopping = true;
         }
-        wake(box, strand);
+        wake(box, executor);
     });
 
     boost::system::error_code ignored;
@@ -155,7 +155,7 @@ asio::awaitable<void> write_frame_stream(beast::tcp_stream& stream, Response hea
     stream.expires_after(write_timeout);
     auto [head_ec, head_n] = co_await http::async_write_header(stream, serializer, use_tuple);
     if (head_ec) co_return;
-    watch_for_leaving(stream, box, strand);
+    watch_for_leaving(stream, box, executor);
 
     auto pace = frames.fps ? std::chrono::duration_cast<steady_clock::duration>(std::chrono::duration<double>(1 / *frames.fps))
                            : steady_clock::duration::zero();
@@ -166,12 +166,12 @@ asio::awaitable<void> write_frame_stream(beast::tcp_stream& stream, Response hea
         // Asked only now that the last write is done: what came meanwhile is skipped, the newest is sent.
         // A reload that removed or changed the source ends this viewer: its frames were of the old one.
         if (auto now = frames.cache.find(frames.source->name); !now || !(*now == *frames.source)) break;
-        frames.cache.next(frames.source->name, sent, frames.source->grab.timeout, [box, strand](Result<Snapshot> frame) {
+        frames.cache.next(frames.source->name, sent, frames.source->grab.timeout, [box, executor](Result<Snapshot> frame) {
             {
                 std::lock_guard lock(box->mutex);
                 box->frame = std::move(frame);
             }
-            wake(box, strand);
+            wake(box, executor);
         });
         auto frame = co_await wait_frame(*box);
         if (!frame) break;

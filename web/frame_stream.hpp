@@ -34,7 +34,7 @@ Response mjpeg_head();
 /// X-Frame-Grabbed-At and X-Frame-Sequence, a blank line; the JPEG and a CRLF follow it.
 std::string mjpeg_part_header(const Snapshot& frame);
 
-/// Runs on the connection's strand: writes `head`, then frames until the viewer leaves (noticed by
+/// Runs on the connection's io thread: writes `head`, then frames until the viewer leaves (noticed by
 /// a read kept outstanding, also while no frame comes), stalls past
 /// `write_timeout`, the source is gone or the server stops. The caller closes the connection after.
 boost::asio::awaitable<void> write_frame_stream(boost::beast::tcp_stream& stream, Response head, FrameStream& frames,

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -75,31 +76,41 @@ private:
 
 // One io_context per io thread, each run by that thread alone, as nginx runs one worker per core:
 // a connection's handlers all run on the thread it was given, with no strand, and a request wakes
-// no other thread. Connections are dealt to the threads in turn.
+// no other thread. A new connection goes to the thread with the fewest.
 class IoThreads {
 public:
+    struct Lane {
+        asio::io_context context{1};  // run by one thread
+        std::atomic<int> connections{0};
+    };
+
     explicit IoThreads(int count) {
         for (int i = 0; i < std::max(1, count); ++i) {
-            contexts_.push_back(std::make_unique<asio::io_context>(1));
-            keep_running_.emplace_back(contexts_.back()->get_executor());  // idle threads wait for connections
+            lanes_.push_back(std::make_unique<Lane>());
+            keep_running_.emplace_back(lanes_.back()->context.get_executor());  // idle threads wait for connections
         }
     }
-    asio::io_context& first() { return *contexts_.front(); }
-    asio::io_context& next() { return *contexts_[next_++ % contexts_.size()]; }  // accept strand only
-    void stop() {
-        for (auto& context : contexts_) context->stop();
+    asio::io_context& first() { return lanes_.front()->context; }
+    Lane& least_busy() {
+        return **std::ranges::min_element(lanes_, {}, [](const auto& lane) { return lane->connections.load(); });
     }
-    /// Runs every context, the first on the calling thread, until stop().
+    void stop() {
+        for (auto& lane : lanes_) lane->context.stop();
+    }
+    /// Runs every lane, the first on the calling thread, until stop().
     void run() {
         std::vector<std::jthread> threads;
-        for (std::size_t i = 1; i < contexts_.size(); ++i) threads.emplace_back([this, i] { contexts_[i]->run(); });
-        contexts_.front()->run();
+        struct StopFirst {  // an exception leaving the first lane must not leave the others to join forever
+            IoThreads& io;
+            ~StopFirst() { io.stop(); }
+        } stop_first{*this};
+        for (std::size_t i = 1; i < lanes_.size(); ++i) threads.emplace_back([this, i] { lanes_[i]->context.run(); });
+        lanes_.front()->context.run();
     }
 
 private:
-    std::vector<std::unique_ptr<asio::io_context>> contexts_;
+    std::vector<std::unique_ptr<Lane>> lanes_;
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running_;
-    std::size_t next_ = 0;
 };
 
 }  // namespace
@@ -131,7 +142,8 @@ struct Server::Impl {
     // Each connection runs on the io thread it is accepted for: its handlers never run concurrently.
     asio::awaitable<void> accept_loop(const Router& router) {
         for (;;) {
-            auto [ec, socket] = co_await acceptor.async_accept(io.next(), asio::as_tuple(asio::use_awaitable));
+            IoThreads::Lane& lane = io.least_busy();
+            auto [ec, socket] = co_await acceptor.async_accept(lane.context, asio::as_tuple(asio::use_awaitable));
             if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
             if (ec) {  // EMFILE and friends: keep serving the connections we have, retry a little later
                 accept_backoff.expires_after(std::chrono::milliseconds(100));
@@ -144,10 +156,12 @@ struct Server::Impl {
             if (!peer || !peers.admit(*peer, options.max_connections_per_peer)) continue;
             SessionLimits limits = limits_now();
             ++connections;
+            ++lane.connections;
             auto executor = socket.get_executor();
             asio::co_spawn(executor, run_session(std::move(socket), router, limits),
-                           [this, peer = *peer](std::exception_ptr error) {
+                           [this, &lane, peer = *peer](std::exception_ptr error) {
                                peers.release(peer);
+                               --lane.connections;
                                --connections;
                                report_exception(error);
                            });
@@ -215,8 +229,7 @@ Result<uint16_t> Server::listen() {
 }
 
 void Server::run(const Router& router, std::function<void()> on_stop, std::function<void()> on_hangup) {
-    // sendfile has no MSG_NOSIGNAL: a client gone mid-answer must be an EPIPE, not the end of the server.
-    std::signal(SIGPIPE, SIG_IGN);
+    std::signal(SIGPIPE, SIG_IGN);  // see server.hpp
     impl_->stop_on_signal(router, std::move(on_stop));
     impl_->hand_on_hangups(std::move(on_hangup));
     asio::co_spawn(impl_->accept_strand, impl_->accept_loop(router), report_exception);

@@ -33,7 +33,7 @@ struct ServerOptions {
 class Server {
 public:
     explicit Server(ServerOptions options);
-    ~Server();  // the owner joins first what posts answers into its io_context (cmd/serve_runtime)
+    ~Server();  // the owner joins first what posts answers into its io contexts (cmd/serve_runtime)
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
 
@@ -44,6 +44,8 @@ public:
     /// then the router's MJPEG streams end, the listener closes and, when every connection has ended or the grace has passed, the io
     /// threads end. A second signal ends them at once. `on_hangup` runs at each SIGHUP until then,
     /// on an io thread: it must hand the work on, never block (none: a SIGHUP is logged and ignored).
+    /// SIGPIPE is ignored from here on, for the whole process: sendfile has no MSG_NOSIGNAL, and a
+    /// client gone mid-answer must be an EPIPE, not the end of the server.
     void run(const Router& router, std::function<void()> on_stop, std::function<void()> on_hangup = {});
 
 private:

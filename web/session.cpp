@@ -25,7 +25,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-// The router may answer from a grab thread; the answer is posted back to this connection's strand.
+// The router may answer from a grab thread; the answer is posted back to this connection's io thread.
 asio::awaitable<Answer> route(const Router& router, const Request& request) {
     return asio::async_initiate<decltype(asio::use_awaitable), void(Answer)>(
         [&router, &request](auto handler) {
@@ -48,7 +48,7 @@ constexpr auto whole_writes = [](const boost::system::error_code& ec, std::size_
 const BodyFile* jpeg_file_of(const Answer& answer) {
     if (!answer.frame || !answer.frame->lines || !answer.frame->lines->jpeg_file) return nullptr;
     const BodyFile& file = *answer.frame->lines->jpeg_file;
-    return file.size() == answer.head.body().size ? &file : nullptr;
+    return file.size() > 0 && file.size() == answer.head.body().size ? &file : nullptr;
 }
 
 // Writes the answer's head (built into `head`, reused from answer to answer) and body: a frame's

@@ -22,7 +22,7 @@ struct SessionLimits {
     std::size_t read_buffer_limit_bytes = 64 * 1024;
 };
 
-/// Runs on the connection's strand (the socket's executor) until the connection ends.
+/// Runs on the connection's io thread (the socket's executor) until the connection ends.
 /// Never throws: errors end the connection.
 boost::asio::awaitable<void> run_session(boost::asio::ip::tcp::socket socket, const Router& router,
                                          SessionLimits limits);

@@ -38,7 +38,7 @@ TEST_CASE("access log: a line stays under PIPE_BUF whatever the request, so line
     std::string line = access_log_line(std::string(7000, 'M'), target, 200, 76000, std::chrono::milliseconds(1), "s3cr3t");
     CHECK(line.size() < 4096);
     CHECK(line.find("s3cr3t") == std::string::npos);
-    CHECK(line.find("...(" + std::to_string(target.size()) + " bytes)") != std::string::npos);
+    CHECK(line.find("...(cut) 200") != std::string::npos);
     CHECK(line.ends_with(" 200 76000 B 1 ms"));
     std::string secret_at_the_cut = "/x?y=" + std::string(2040, 'b') + "&password=hunter2hunter2";
     CHECK(access_log_line("GET", secret_at_the_cut, 200, 1, std::chrono::milliseconds(1)).find("hunter") == std::string::npos);
