@@ -131,6 +131,7 @@ void LatestFrameStore::set_sources(std::vector<std::string> sources) {
         if (!safe_source_name(old) || std::ranges::find(sources, old) != sources.end()) continue;
         fs::path file = fs::path(old) / "latest.jpg";
         fs::remove(candidates_[current_] / file, ec);
+        fs::remove(candidates_[current_] / old, ec);  // its folder too, only if empty (rmdir)
         written_here_.erase(file);
     }
     std::string old_default = sources_.empty() ? std::string() : sources_.front();

@@ -52,8 +52,8 @@ public:
     /// One line for the log when the folder changed since the last call, else empty.
     std::string take_change_note();
     /// After a config reload: the sources it owns from now on (see LatestFrameStoreOptions::sources).
-    /// The frames of sources no longer listed leave the folder in use: a removed camera leaves no
-    /// picture behind that looks current. When the default changed, latest.jpg becomes the new
+    /// The frames of sources no longer listed leave the folder in use, with their NAME/ folders if
+    /// empty then: a removed camera leaves no picture behind that looks current. When the default changed, latest.jpg becomes the new
     /// default's frame written by this store, or is removed until it has one. Call it once the
     /// removed sources' grabs have ended; may block on the disk.
     void set_sources(std::vector<std::string> sources);

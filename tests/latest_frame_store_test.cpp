@@ -229,3 +229,18 @@ TEST_CASE("latest frames: a reload that keeps the first source leaves latest.jpg
     store.set_sources({"a", "c"});
     CHECK(bytes_of(dir / "static/latest.jpg") == a_frame);
 }
+
+TEST_CASE("latest frames: a reload removes the removed sources' frames and their folders once empty, and "
+          "nothing else") {
+    testing::ScratchDir dir;
+    LatestFrameStore store(dir / "static", {}, sources_in_force({"a", "b", "c"}));
+    std::vector<uint8_t> jpeg(100, 1);
+    for (const char* name : {"a", "b", "c"}) REQUIRE(store.write(name, name == std::string("a"), jpeg).has_value());
+    std::ofstream(dir / "static/c/notes.txt") << "the operator's";
+    store.set_sources({"a"});
+    CHECK_FALSE(fs::exists(dir / "static/b"));
+    CHECK_FALSE(fs::exists(dir / "static/c/latest.jpg"));
+    CHECK(fs::exists(dir / "static/c/notes.txt"));  // not empty: the folder stays
+    CHECK(bytes_of(dir / "static/a/latest.jpg") == jpeg);
+    CHECK(bytes_of(dir / "static/latest.jpg") == jpeg);
+}

@@ -28,4 +28,9 @@ std::shared_ptr<const FrameLines> FrameHeads::lines_for(const std::string& sourc
     return lines;
 }
 
+void FrameHeads::forget(const std::vector<std::string>& removed) {
+    std::lock_guard lock(mutex_);
+    for (const std::string& source : removed) entries_.erase(source);
+}
+
 }  // namespace ptzgrab::web

@@ -17,6 +17,9 @@ public:
     /// The lines for `snapshot`, a frame of `source` with its prepared JPEG (see frame_lines);
     /// null when they cannot be prepared (the answer is then built field by field).
     std::shared_ptr<const FrameLines> lines_for(const std::string& source, const Snapshot& snapshot);
+    /// After a config reload: the entries of `removed` sources go (a source added again later under
+    /// the same name starts afresh), so sources come and go without the map growing.
+    void forget(const std::vector<std::string>& removed);
 
 private:
     struct Entry {

@@ -278,7 +278,7 @@ TEST_CASE("reload: the root latest.jpg follows the new default source: its held 
     // B removed, C (no frame yet) first: no latest.jpg until C has a frame, then C's.
     reload_with(serve, dir, "[" + one_shot_source("C", "green") + ", " + one_shot_source("A", "red") + "]", 1);
     CHECK_FALSE(fs::exists(statics / "latest.jpg"));
-    CHECK_FALSE(fs::exists(statics / "B/latest.jpg"));
+    CHECK_FALSE(fs::exists(statics / "B"));  // B's frame and its emptied folder
     REQUIRE(http_get(serve.port(), "/stream/snapshot?source=C").status == 200);
     REQUIRE(eventually([&] { return fs::exists(statics / "latest.jpg"); }, 10s));
     CHECK(read_file(statics / "latest.jpg") == read_file(statics / "C/latest.jpg"));
