@@ -12,8 +12,10 @@ std::string reason(const Error& error) {
 
 }  // namespace
 
-ConfigReloader::ConfigReloader(std::string file, Load load, Apply apply)
-    : file_(std::move(file)), load_(std::move(load)), apply_(std::move(apply)),
+void ConfigReloader::log_to_stderr(const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }
+
+ConfigReloader::ConfigReloader(std::string file, Load load, Apply apply, Log log)
+    : file_(std::move(file)), load_(std::move(load)), apply_(std::move(apply)), log_(std::move(log)),
       thread_([this](std::stop_token stop) { run(stop); }) {}
 
 ConfigReloader::~ConfigReloader() {
@@ -41,18 +43,31 @@ void ConfigReloader::run(std::stop_token stop) {
 }
 
 void ConfigReloader::reload_once() noexcept {
+    SourceChanges applied;
     try {
         Result<std::vector<SourceConfig>> sources = load_();
         Result<SourceChanges> changes = sources ? apply_(std::move(*sources)) : std::unexpected(sources.error());
-        if (changes)
-            std::fprintf(stderr, "ptzgrab: reloaded %s: %s\n", file_.c_str(), summary(*changes).c_str());
-        else
-            std::fprintf(stderr, "ptzgrab: reload refused: %s; still serving the previous config\n",
-                         reason(changes.error()).c_str());
+        if (!changes) return log_refused(reason(changes.error()).c_str());
+        applied = std::move(*changes);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "ptzgrab: reload refused: %s; still serving the previous config\n", e.what());
+        return log_refused(e.what());
     } catch (...) {
-        std::fprintf(stderr, "ptzgrab: reload refused; still serving the previous config\n");
+        return log_refused(nullptr);
+    }
+    try {  // in force now: a log that fails must not call it refused
+        log_("ptzgrab: reloaded " + file_ + ": " + summary(applied));
+    } catch (...) {
+        std::fprintf(stderr, "ptzgrab: reloaded %s\n", file_.c_str());
+    }
+}
+
+// Also after a throw (no memory, a log that throws): nothing leaves the reloader's thread.
+void ConfigReloader::log_refused(const char* why) noexcept {
+    const char* kept = "; still serving the previous config";
+    try {
+        log_(why ? std::string("ptzgrab: reload refused: ") + why + kept : std::string("ptzgrab: reload refused") + kept);
+    } catch (...) {
+        std::fprintf(stderr, "ptzgrab: reload refused%s\n", kept);
     }
 }
 

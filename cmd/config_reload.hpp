@@ -19,8 +19,12 @@ public:
     /// Puts the sources in force; an error leaves the old ones in force.
     using Apply = std::function<Result<SourceChanges>(std::vector<SourceConfig>)>;
 
-    /// `file` names the config in the log. `load` and `apply` run on the reloader's thread only.
-    ConfigReloader(std::string file, Load load, Apply apply);
+    /// One line, without its newline, for the operator; the seam tests read it through.
+    using Log = std::function<void(const std::string& line)>;
+    static void log_to_stderr(const std::string& line);
+
+    /// `file` names the config in the log. `load`, `apply` and `log` run on the reloader's thread only.
+    ConfigReloader(std::string file, Load load, Apply apply, Log log = log_to_stderr);
     /// Waits for a reload running (bounded: a removed stream's stop grace), then joins the thread.
     ~ConfigReloader();
     ConfigReloader(const ConfigReloader&) = delete;
@@ -32,10 +36,12 @@ public:
 private:
     void run(std::stop_token stop);
     void reload_once() noexcept;  // logs one line: reloaded with counts, or refused with the reason
+    void log_refused(const char* why) noexcept;  // why: null when unknown
 
     const std::string file_;
     const Load load_;
     const Apply apply_;
+    const Log log_;
     std::mutex mutex_;
     // mutex_ protects the following state.
     bool pending_ = false;

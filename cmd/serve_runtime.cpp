@@ -92,7 +92,7 @@ struct ServeRuntime::Parts {
     std::unique_ptr<web::PtzCameras> ptz;  // its lanes read the cache and answer into the io contexts
     std::unique_ptr<web::ServerContext> context;
     std::unique_ptr<web::Router> router;
-    std::unique_ptr<ConfigReloader> reloader;  // with --config: its thread reads the cache, ptz and store
+    std::unique_ptr<ConfigReloader> reloader;  // with --config: its thread reads the cache, ptz, context and store
 
     Parts(const ServeOptions& o, std::vector<SourceConfig> sources, LoadSources reload)
         : options(o), store(o.static_dir, fallback_directories(), store_options(sources)),
@@ -126,13 +126,14 @@ struct ServeRuntime::Parts {
     }
 
     // On the reloader's thread: the cache first (kept sources go on, removed ones end), then the
-    // cameras and the latest-frame files follow what it holds now.
+    // cameras, the prepared frame headers and the latest-frame files follow what it holds now.
     Result<SourceChanges> put_in_force(std::vector<SourceConfig> sources) {
         auto changes = cache->reconfigure(std::move(sources));
         if (!changes) return changes;
         auto now = cache->sources();
         default_source.store(first_name(*now));
         ptz->reconfigure(*now);
+        context->frame_heads.forget(changes->removed);
         store.set_sources(names_of(*now));
         return changes;
     }

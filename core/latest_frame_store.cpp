@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <utility>
 
 namespace ptzgrab {
@@ -88,6 +90,7 @@ Result<fs::path> LatestFrameStore::write(const std::string& source, bool is_defa
     if (!safe_source_name(source))
         return make_error(ErrorKind::invalid_input, "source name unfit for a folder: " + source);
     std::lock_guard lock(write_mutex_);
+    if (!sources_.empty() && sources_.front() != source) is_default = false;
     size_t first = current_;
     if (current_ > 0 && options_.now() - left_preferred_at_ >= options_.retry_preferred_every) {
         first = 0;  // the preferred folder again: a full disk may have room by now
@@ -128,9 +131,30 @@ void LatestFrameStore::set_sources(std::vector<std::string> sources) {
         if (!safe_source_name(old) || std::ranges::find(sources, old) != sources.end()) continue;
         fs::path file = fs::path(old) / "latest.jpg";
         fs::remove(candidates_[current_] / file, ec);
+        fs::remove(candidates_[current_] / old, ec);  // its folder too, only if empty (rmdir)
         written_here_.erase(file);
     }
+    std::string old_default = sources_.empty() ? std::string() : sources_.front();
     sources_ = std::move(sources);
+    if (!sources_.empty() && sources_.front() != old_default) follow_default(sources_.front());
+}
+
+// With write_mutex_ held: latest.jpg in the folder in use becomes `source`'s frame as this store
+// wrote it, or leaves until that source's first write; never the old default's picture.
+void LatestFrameStore::follow_default(const std::string& source) {
+    const fs::path& dir = candidates_[current_];
+    fs::path own = fs::path(source) / "latest.jpg";
+    if (safe_source_name(source) && written_here_.contains(own)) {
+        std::ifstream in(dir / own, std::ios::binary);
+        std::vector<uint8_t> jpeg{std::istreambuf_iterator<char>(in), {}};
+        if (in && !jpeg.empty() && options_.write_file(dir / "latest.jpg", jpeg)) {
+            written_here_.insert("latest.jpg");
+            return;
+        }
+    }
+    std::error_code ec;
+    fs::remove(dir / "latest.jpg", ec);
+    written_here_.erase("latest.jpg");
 }
 
 std::string LatestFrameStore::take_change_note() {

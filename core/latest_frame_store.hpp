@@ -28,7 +28,8 @@ struct LatestFrameStoreOptions {
         write_file_atomically;
     std::function<Clock::time_point()> now = Clock::now;
     /// The sources whose NAME/latest.jpg this store owns in every folder: removed from a folder it
-    /// leaves even when an earlier run wrote them.
+    /// leaves even when an earlier run wrote them. The first is the default, whose frame latest.jpg
+    /// shows; empty: the writers alone say which is (write's `is_default`).
     std::vector<std::string> sources;
 };
 
@@ -38,7 +39,8 @@ public:
                               std::vector<std::filesystem::path> fallbacks = fallback_directories(),
                               LatestFrameStoreOptions options = {});
 
-    /// Writes NAME/latest.jpg (and latest.jpg when `is_default`). Moves to the next folder on
+    /// Writes NAME/latest.jpg (and latest.jpg when `is_default`, unless the sources set say another
+    /// is the default: a grab racing a reload that moved it). Moves to the next folder on
     /// failure, and removes the frames it left in the folder it moves away from, so no stale
     /// picture stays behind looking current. An error only when no folder takes it.
     /// Called on grab threads; writes are serialised and may block on the disk.
@@ -50,14 +52,17 @@ public:
     /// One line for the log when the folder changed since the last call, else empty.
     std::string take_change_note();
     /// After a config reload: the sources it owns from now on (see LatestFrameStoreOptions::sources).
-    /// The frames of sources no longer listed leave the folder in use: a removed camera leaves no
-    /// picture behind that looks current. Call it once their grabs have ended; may block on the disk.
+    /// The frames of sources no longer listed leave the folder in use, with their NAME/ folders if
+    /// empty then: a removed camera leaves no picture behind that looks current. When the default changed, latest.jpg becomes the new
+    /// default's frame written by this store, or is removed until it has one. Call it once the
+    /// removed sources' grabs have ended; may block on the disk.
     void set_sources(std::vector<std::string> sources);
 
 private:
     Result<void> write_into(const std::filesystem::path& dir, const std::string& source, bool is_default,
                             std::span<const uint8_t> jpeg);
     std::string move_to(size_t index, const std::string& failures);
+    void follow_default(const std::string& source);
 
     const LatestFrameStoreOptions options_;
     const std::vector<std::filesystem::path> candidates_;

@@ -499,17 +499,17 @@ void LiveStream::stop() {
     {
         std::lock_guard lock(impl_->mutex);
         impl_->closed = true;
-        child = impl_->child;
-        if (child && child->stop_reason == Impl::StopReason::none) child->stop_reason = Impl::StopReason::closing;
-        impl_->child.reset();
+        // Taken out of the stream: the io thread's handlers and the watchdog no longer touch it.
+        child.swap(impl_->child);
+        if (child) impl_->stop_child(Impl::StopReason::closing, Clock::now());
         impl_->state = LiveState::idle;
         waiters = std::move(impl_->waiters);
         impl_->waiters.clear();
-        // Killed and reaped here, whether or not an io thread is left: no ffmpeg outlives its stream.
-        // After close(), the grace counts from its SIGTERM.
-        if (child)
-            stop_and_reap_now(*child, child->term_sent_at.value_or(Clock::now()) + impl_->timings.stop_grace);
     }
+    // Killed and reaped here, whether or not an io thread is left: no ffmpeg outlives its stream.
+    // Without the lock: the io thread, which takes it for this stream's reads and ticks, serves the
+    // other streams meanwhile. After close(), the grace counts from its SIGTERM.
+    if (child) stop_and_reap_now(*child, child->term_sent_at.value_or(Clock::now()) + impl_->timings.stop_grace);
     std::string where = mask_credentials(impl_->request.url);
     for (auto& w : waiters) {
         boost::asio::post(impl_->io, [done = std::move(w.done), where] {

@@ -94,9 +94,10 @@ public:
     /// child's process group; the watchdog reaps it (SIGKILL after the grace), or the destructor.
     void close();
 
-    /// Blocks up to the stop grace: close(), then the child killed and reaped now. The destructor
-    /// does the same; an owner that drops a stream others may still hold calls it, so their last
-    /// reference frees it at once, on whatever thread.
+    /// Blocks up to the stop grace: close(), then the child killed and reaped now, with no lock held
+    /// while it waits (the io thread serves the other streams meanwhile). The destructor does the
+    /// same; an owner that drops a stream others may still hold calls it, so their last reference
+    /// frees it at once, on whatever thread.
     void stop();
 
     /// `always` streams call this at boot; on_demand ones start on touch/wait_frame/add_viewer.

@@ -168,3 +168,79 @@ TEST_CASE("latest frames: half a write (the disk fills between the two files) le
     CHECK(fs::exists(dir / "fallback" / "cam" / "latest.jpg"));
     CHECK(fs::exists(dir / "fallback" / "latest.jpg"));
 }
+
+namespace {
+
+std::vector<uint8_t> bytes_of(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+LatestFrameStoreOptions sources_in_force(std::vector<std::string> names) {
+    LatestFrameStoreOptions options;
+    options.sources = std::move(names);
+    return options;
+}
+
+}  // namespace
+
+TEST_CASE("latest frames: a reload that puts another source first makes its held frame latest.jpg at once") {
+    testing::ScratchDir dir;
+    LatestFrameStore store(dir / "static", {}, sources_in_force({"a", "b"}));
+    std::vector<uint8_t> a_frame(100, 1), b_frame(200, 2);
+    REQUIRE(store.write("a", true, a_frame).has_value());
+    REQUIRE(store.write("b", false, b_frame).has_value());
+    CHECK(bytes_of(dir / "static/latest.jpg") == a_frame);
+    store.set_sources({"b", "a"});
+    CHECK(bytes_of(dir / "static/latest.jpg") == b_frame);
+    CHECK(bytes_of(dir / "static/a/latest.jpg") == a_frame);  // a is kept: its own file stays
+}
+
+TEST_CASE("latest frames: a reload whose new first source has no frame yet leaves no latest.jpg until it has one") {
+    testing::ScratchDir dir;
+    LatestFrameStore store(dir / "static", {}, sources_in_force({"a", "b"}));
+    std::vector<uint8_t> a_frame(100, 1), c_frame(300, 3);
+    REQUIRE(store.write("a", true, a_frame).has_value());
+    SUBCASE("the old first source removed") { store.set_sources({"c"}); }
+    SUBCASE("the old first source kept, second now") { store.set_sources({"c", "a"}); }
+    CHECK_FALSE(fs::exists(dir / "static/latest.jpg"));
+    REQUIRE(store.write("c", true, c_frame).has_value());
+    CHECK(bytes_of(dir / "static/latest.jpg") == c_frame);
+}
+
+TEST_CASE("latest frames: a write that still calls the old first source the default after a reload leaves "
+          "latest.jpg alone") {
+    testing::ScratchDir dir;
+    LatestFrameStore store(dir / "static", {}, sources_in_force({"a", "b"}));
+    std::vector<uint8_t> a_frame(100, 1), b_frame(200, 2), late_a(150, 4);
+    REQUIRE(store.write("a", true, a_frame).has_value());
+    REQUIRE(store.write("b", false, b_frame).has_value());
+    store.set_sources({"b", "a"});
+    REQUIRE(store.write("a", true, late_a).has_value());  // a grab that read the default before the reload
+    CHECK(bytes_of(dir / "static/a/latest.jpg") == late_a);
+    CHECK(bytes_of(dir / "static/latest.jpg") == b_frame);
+}
+
+TEST_CASE("latest frames: a reload that keeps the first source leaves latest.jpg as it is") {
+    testing::ScratchDir dir;
+    LatestFrameStore store(dir / "static", {}, sources_in_force({"a", "b"}));
+    std::vector<uint8_t> a_frame(100, 1);
+    REQUIRE(store.write("a", true, a_frame).has_value());
+    store.set_sources({"a", "c"});
+    CHECK(bytes_of(dir / "static/latest.jpg") == a_frame);
+}
+
+TEST_CASE("latest frames: a reload removes the removed sources' frames and their folders once empty, and "
+          "nothing else") {
+    testing::ScratchDir dir;
+    LatestFrameStore store(dir / "static", {}, sources_in_force({"a", "b", "c"}));
+    std::vector<uint8_t> jpeg(100, 1);
+    for (const char* name : {"a", "b", "c"}) REQUIRE(store.write(name, name == std::string("a"), jpeg).has_value());
+    std::ofstream(dir / "static/c/notes.txt") << "the operator's";
+    store.set_sources({"a"});
+    CHECK_FALSE(fs::exists(dir / "static/b"));
+    CHECK_FALSE(fs::exists(dir / "static/c/latest.jpg"));
+    CHECK(fs::exists(dir / "static/c/notes.txt"));  // not empty: the folder stays
+    CHECK(bytes_of(dir / "static/a/latest.jpg") == jpeg);
+    CHECK(bytes_of(dir / "static/latest.jpg") == jpeg);
+}

@@ -3,11 +3,14 @@
 
 #include <signal.h>
 
+#include <atomic>
 #include <cerrno>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <doctest/doctest.h>
+#include <fstream>
+#include <functional>
 #include <future>
 #include <optional>
 #include <thread>
@@ -371,6 +374,55 @@ TEST_CASE("live stream: a child that closed its pipes but lingers is sent SIGTER
     LiveStream stream(io.io, fake.string(), request_for("rtsp://127.0.0.1:9/lingering", 30s), on_demand(), quick_timings());
     stream.touch();
     CHECK(eventually([&] { return std::filesystem::exists(marker); }, 10s, 20ms));
+}
+
+TEST_CASE("live stream: stopping a stream whose child ignores SIGTERM does not hold up another stream's frames "
+          "on the shared io thread, and its child is still killed and reaped") {
+    testing::ScratchDir dir;
+    auto started = dir.path() / "started";
+    // A fake ffmpeg (a camera's ffmpeg that hangs on SIGTERM cannot be made on demand): ignores
+    // SIGTERM and keeps writing to its pipe, so its stream's handlers keep running on the io thread.
+    auto stubborn = testing::write_script(dir.path() / "stubborn-ffmpeg",
+                                          "trap '' TERM\n"
+                                          "echo $$ > " + started.string() + "\n"
+                                          "while :; do echo not-a-jpeg; sleep 0.02; done");
+    testing::MjpegSource server;
+    IoThread io;
+    int children_before = running_child_processes();
+    LiveTimings long_grace = quick_timings();
+    long_grace.stop_grace = 3s;  // the stop below lasts this long: the child ignores SIGTERM
+    LiveStream hanging(io.io, stubborn.string(), request_for("rtsp://127.0.0.1:9/stubborn", 30s), on_demand(),
+                       long_grace);
+    LiveStream other(io.io, "ffmpeg", request_for(server.url()), on_demand(), quick_timings());
+    hanging.touch();
+    pid_t stubborn_pid = 0;  // the script writes its pid, then a newline
+    REQUIRE(eventually([&] {
+        std::ifstream in(started);
+        std::string line;
+        if (std::getline(in, line) && !in.eof()) stubborn_pid = std::stoi(line);
+        return stubborn_pid > 0;
+    }, 10s));
+    auto first = next_frame(other, 0, 15s);
+    REQUIRE_MESSAGE(first.has_value(), first.error().message);
+
+    std::atomic<bool> stop_returned{false};
+    std::jthread stopper([&] {
+        hanging.stop();
+        stop_returned = true;
+    });
+    // Well inside the grace: the stop is waiting for the stubborn child by now.
+    std::this_thread::sleep_for(300ms);
+    REQUIRE_FALSE(stop_returned.load());
+    auto during = next_frame(other, other.newest()->sequence, 15s);
+    REQUIRE_MESSAGE(during.has_value(), during.error().message);
+    // The other stream's frame came while the stop still waited, not after it let the io thread go.
+    CHECK_FALSE(stop_returned.load());
+    stopper.join();
+    // Killed and reaped by the stop: no zombie is left (kill would find one), and it left the count.
+    errno = 0;
+    CHECK(::kill(stubborn_pid, 0) == -1);
+    CHECK(errno == ESRCH);
+    CHECK(running_child_processes() == children_before + 1);  // the other stream's ffmpeg
 }
 
 TEST_CASE("live stream: a stream destroyed after its io thread stopped still leaves no ffmpeg") {

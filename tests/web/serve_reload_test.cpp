@@ -234,3 +234,45 @@ TEST_CASE("reload: SIGHUP without --config says there is nothing to reload and k
     CHECK(eventually([&] { return count_of(serve.log(), "nothing to reload") == 2; }, 10s));
     CHECK(http_get(serve.port(), "/stream/snapshot").status == 200);
 }
+
+namespace {
+
+std::string one_shot_source(const std::string& name, const std::string& color) {
+    return "{\"name\": \"" + name + "\", \"url\": \"lavfi:color=c=" + color + ":size=160x90:rate=5\", \"live\": \"off\"}";
+}
+
+// Reloads with `json` and waits for its log line (the reload has been applied in full by then).
+void reload_with(ServeProcess& serve, const ScratchDir& dir, const std::string& json, size_t reloads_before) {
+    write_config(dir, json);
+    REQUIRE(serve.signal(SIGHUP));
+    REQUIRE(eventually([&] { return count_of(serve.log(), "ptzgrab: reloaded ") == reloads_before + 1; }, 30s));
+}
+
+}  // namespace
+
+TEST_CASE("reload: the root latest.jpg follows the new default source: its held frame at once, else none until "
+          "it has one, never the old default's picture") {
+    ScratchDir dir;
+    fs::path config = write_config(dir, "[" + one_shot_source("A", "red") + ", " + one_shot_source("B", "blue") + "]");
+    ServeProcess serve({"--config", config.string()});
+    INFO(serve.log());
+    fs::path statics = serve.dir() / "static";
+    REQUIRE(http_get(serve.port(), "/stream/snapshot?source=A").status == 200);
+    REQUIRE(http_get(serve.port(), "/stream/snapshot?source=B").status == 200);
+    REQUIRE(eventually([&] { return fs::exists(statics / "B/latest.jpg") && fs::exists(statics / "latest.jpg"); }, 10s));
+    std::string a_frame = read_file(statics / "A/latest.jpg"), b_frame = read_file(statics / "B/latest.jpg");
+    REQUIRE(a_frame != b_frame);  // red and blue
+    CHECK(read_file(statics / "latest.jpg") == a_frame);
+
+    // B first now: its held frame is latest.jpg at once, with no grab of its own.
+    reload_with(serve, dir, "[" + one_shot_source("B", "blue") + ", " + one_shot_source("A", "red") + "]", 0);
+    CHECK(read_file(statics / "latest.jpg") == b_frame);
+
+    // B removed, C (no frame yet) first: no latest.jpg until C has a frame, then C's.
+    reload_with(serve, dir, "[" + one_shot_source("C", "green") + ", " + one_shot_source("A", "red") + "]", 1);
+    CHECK_FALSE(fs::exists(statics / "latest.jpg"));
+    CHECK_FALSE(fs::exists(statics / "B"));  // B's frame and its emptied folder
+    REQUIRE(http_get(serve.port(), "/stream/snapshot?source=C").status == 200);
+    REQUIRE(eventually([&] { return fs::exists(statics / "latest.jpg"); }, 10s));
+    CHECK(read_file(statics / "latest.jpg") == read_file(statics / "C/latest.jpg"));
+}
