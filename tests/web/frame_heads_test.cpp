@@ -1,6 +1,8 @@
-// A frame's prepared header lines are built once and shared; a reload forgets removed sources'.
+// A frame's prepared header lines are built once and shared, its JPEG file made from its second
+// request on and dropped with the frame; a reload forgets removed sources'.
 #include <doctest/doctest.h>
 
+#include "web/body_file.hpp"
 #include "web/frame_heads.hpp"
 
 using namespace ptzgrab;
@@ -18,20 +20,55 @@ Snapshot held_frame() {
 
 }  // namespace
 
-TEST_CASE("frame heads: one frame's lines are built once and shared by every request for it") {
+TEST_CASE("frame heads: one frame's lines are built once and shared; its JPEG file comes with the second request") {
     FrameHeads heads;
     Snapshot frame = held_frame();
     auto first = heads.lines_for("a", frame);
     REQUIRE(first);
-    CHECK(heads.lines_for("a", frame) == first);
+    CHECK_FALSE(first->jpeg_file);  // asked for once: sent from memory
+    auto second = heads.lines_for("a", frame);
+    REQUIRE(second);
+    REQUIRE(second->jpeg_file);
+    CHECK(second->jpeg_file->size() == frame.jpeg->size());
+    CHECK(second->before_age == first->before_age);
+    CHECK(second->after_cache == first->after_cache);
+    CHECK(second->content_length == first->content_length);
+    CHECK(heads.lines_for("a", frame) == second);  // from then on shared as it is
     Snapshot next = held_frame();  // equal bytes, another frame
-    CHECK(heads.lines_for("a", next) != first);
+    CHECK(heads.lines_for("a", next) != second);
+}
+
+TEST_CASE("frame heads: a frame the cache dropped takes its file with it at the next frame's build") {
+    FrameHeads heads;
+    std::weak_ptr<const FrameLines> dropped;
+    {
+        Snapshot frame = held_frame();
+        heads.lines_for("a", frame);
+        dropped = heads.lines_for("a", frame);  // the one with the file
+        REQUIRE(dropped.lock()->jpeg_file);
+    }  // the frame's JPEG is gone: the cache let it go
+    CHECK_FALSE(dropped.expired());  // still held by its entry until a sweep
+    Snapshot other = held_frame();
+    heads.lines_for("b", other);
+    CHECK(dropped.expired());
+}
+
+TEST_CASE("frame heads: lines of an older frame built late never replace a newer frame's") {
+    FrameHeads heads;
+    Snapshot older = held_frame(), newer = held_frame();
+    newer.frame.grabbed_at += std::chrono::seconds(1);
+    auto newer_lines = heads.lines_for("a", newer);
+    heads.lines_for("a", older);  // a slow request for the frame before
+    CHECK(heads.lines_for("a", newer)->jpeg_file);  // still newer's entry: this was its second request
+    CHECK(heads.lines_for("a", newer)->before_age == newer_lines->before_age);
 }
 
 TEST_CASE("frame heads: a reload forgets the removed sources' lines and keeps the others'") {
     FrameHeads heads;
     Snapshot a_frame = held_frame(), b_frame = held_frame();
-    auto a_lines = heads.lines_for("a", a_frame);
+    heads.lines_for("a", a_frame);
+    heads.lines_for("b", b_frame);
+    auto a_lines = heads.lines_for("a", a_frame);  // the second requests: settled, with their files
     auto b_lines = heads.lines_for("b", b_frame);
     REQUIRE(a_lines);
     REQUIRE(b_lines);
