@@ -134,6 +134,7 @@ struct ServeRuntime::Parts {
         default_source.store(first_name(*now));
         ptz->reconfigure(*now);
         context->frame_heads.forget(changes->removed);
+        context->frame_heads.forget(changes->changed);  // their files go with the old settings' frames
         store.set_sources(names_of(*now));
         return changes;
     }

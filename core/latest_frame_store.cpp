@@ -90,7 +90,8 @@ Result<fs::path> LatestFrameStore::write(const std::string& source, bool is_defa
     if (!safe_source_name(source))
         return make_error(ErrorKind::invalid_input, "source name unfit for a folder: " + source);
     std::lock_guard lock(write_mutex_);
-    if (!sources_.empty() && sources_.front() != source) is_default = false;
+    // The store knows the default since set_sources: a write begun before a reload follows it both ways.
+    if (!sources_.empty()) is_default = sources_.front() == source;
     size_t first = current_;
     if (current_ > 0 && options_.now() - left_preferred_at_ >= options_.retry_preferred_every) {
         first = 0;  // the preferred folder again: a full disk may have room by now
@@ -131,7 +132,9 @@ void LatestFrameStore::set_sources(std::vector<std::string> sources) {
         if (!safe_source_name(old) || std::ranges::find(sources, old) != sources.end()) continue;
         fs::path file = fs::path(old) / "latest.jpg";
         fs::remove(candidates_[current_] / file, ec);
-        fs::remove(candidates_[current_] / old, ec);  // its folder too, only if empty (rmdir)
+        // Its folder too, only if it is an empty folder: rmdir leaves a file or a symlink of that
+        // name (an operator's) alone, where fs::remove would unlink it.
+        ::rmdir((candidates_[current_] / old).c_str());
         written_here_.erase(file);
     }
     std::string old_default = sources_.empty() ? std::string() : sources_.front();

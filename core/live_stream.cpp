@@ -499,9 +499,9 @@ void LiveStream::stop() {
     {
         std::lock_guard lock(impl_->mutex);
         impl_->closed = true;
+        impl_->stop_child(Impl::StopReason::closing, Clock::now());  // SIGTERM now: the grace counts from here
         // Taken out of the stream: the io thread's handlers and the watchdog no longer touch it.
         child.swap(impl_->child);
-        if (child) impl_->stop_child(Impl::StopReason::closing, Clock::now());
         impl_->state = LiveState::idle;
         waiters = std::move(impl_->waiters);
         impl_->waiters.clear();

@@ -244,3 +244,27 @@ TEST_CASE("latest frames: a reload removes the removed sources' frames and their
     CHECK(bytes_of(dir / "static/a/latest.jpg") == jpeg);
     CHECK(bytes_of(dir / "static/latest.jpg") == jpeg);
 }
+
+TEST_CASE("latest frames: a removed source's name held by an operator's file or symlink in the folder is left alone") {
+    testing::ScratchDir dir;
+    LatestFrameStore store(dir / "static", {}, sources_in_force({"a", "notes", "cam"}));
+    std::vector<uint8_t> jpeg(100, 1);
+    REQUIRE(store.write("a", true, jpeg).has_value());
+    std::ofstream(dir / "static/notes") << "the operator's";
+    fs::create_directories(dir / "elsewhere");
+    fs::create_directory_symlink(dir / "elsewhere", dir / "static/cam");
+    store.set_sources({"a"});
+    CHECK(fs::is_regular_file(dir / "static/notes"));
+    CHECK(fs::is_symlink(dir / "static/cam"));
+    CHECK(fs::is_directory(dir / "elsewhere"));
+}
+
+TEST_CASE("latest frames: a write begun before a reload that made its source the default updates latest.jpg") {
+    testing::ScratchDir dir;
+    LatestFrameStore store(dir / "static", {}, sources_in_force({"a", "b"}));
+    std::vector<uint8_t> a_frame(100, 1), b_frame(200, 2);
+    REQUIRE(store.write("a", true, a_frame).has_value());
+    store.set_sources({"b", "a"});  // b has no frame yet: latest.jpg goes
+    REQUIRE(store.write("b", false, b_frame).has_value());  // its grab read "not the default" before the reload
+    CHECK(bytes_of(dir / "static/latest.jpg") == b_frame);
+}

@@ -55,6 +55,7 @@ std::shared_ptr<const FrameLines> FrameHeads::add_file(const std::string& source
 void FrameHeads::forget(const std::vector<std::string>& removed) {
     std::lock_guard lock(mutex_);
     for (const std::string& source : removed) entries_.erase(source);
+    std::erase_if(entries_, [](const auto& entry) { return entry.second.jpeg.expired(); });
 }
 
 }  // namespace ptzgrab::web

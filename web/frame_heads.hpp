@@ -21,7 +21,8 @@ public:
     /// answer is then built field by field).
     std::shared_ptr<const FrameLines> lines_for(const std::string& source, const Snapshot& snapshot);
     /// After a config reload: the entries of `removed` sources go (a source added again later under
-    /// the same name starts afresh), so sources come and go without the map growing.
+    /// the same name starts afresh), with those of dropped frames, so sources come and go without
+    /// the map, or the files it holds, growing.
     void forget(const std::vector<std::string>& removed);
 
 private:
