@@ -19,7 +19,7 @@ std::shared_ptr<const FrameLines> FrameHeads::lines_for(const std::string& sourc
     {
         std::lock_guard lock(mutex_);
         auto it = entries_.find(source);
-        if (it != entries_.end() && it->second.live == snapshot.live && same_owner(it->second.jpeg, snapshot.jpeg)) {
+        if (it != entries_.end() && it->second.holds(snapshot)) {
             Entry& entry = it->second;
             // A frame asked for once (a dashboard polling a live source) is not worth a file:
             // making one copies the JPEG once more than sending it from memory does.
@@ -33,7 +33,7 @@ std::shared_ptr<const FrameLines> FrameHeads::lines_for(const std::string& sourc
     if (!built) return nullptr;
     auto lines = std::make_shared<const FrameLines>(std::move(*built));
     std::lock_guard lock(mutex_);
-    std::erase_if(entries_, [](const auto& entry) { return entry.second.jpeg.expired(); });  // files of dropped frames
+    drop_dropped_frames();
     auto [it, added] = entries_.try_emplace(source);
     if (added || it->second.grabbed_at <= snapshot.frame.grabbed_at)
         it->second = Entry{snapshot.jpeg, snapshot.live, snapshot.frame.grabbed_at, lines};
@@ -47,7 +47,7 @@ std::shared_ptr<const FrameLines> FrameHeads::add_file(const std::string& source
     auto shared = std::make_shared<const FrameLines>(std::move(with_file));
     std::lock_guard lock(mutex_);
     auto it = entries_.find(source);
-    if (it != entries_.end() && it->second.live == snapshot.live && same_owner(it->second.jpeg, snapshot.jpeg))
+    if (it != entries_.end() && it->second.holds(snapshot))
         it->second.lines = shared;  // no file (the kernel refused one): file_started stays, no retry per request
     return shared;
 }
@@ -55,6 +55,14 @@ std::shared_ptr<const FrameLines> FrameHeads::add_file(const std::string& source
 void FrameHeads::forget(const std::vector<std::string>& removed) {
     std::lock_guard lock(mutex_);
     for (const std::string& source : removed) entries_.erase(source);
+    drop_dropped_frames();
+}
+
+bool FrameHeads::Entry::holds(const Snapshot& snapshot) const {
+    return live == snapshot.live && same_owner(jpeg, snapshot.jpeg);
+}
+
+void FrameHeads::drop_dropped_frames() {
     std::erase_if(entries_, [](const auto& entry) { return entry.second.jpeg.expired(); });
 }
 

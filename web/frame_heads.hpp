@@ -33,9 +33,12 @@ private:
         std::shared_ptr<const FrameLines> lines;
         int requests = 1;           // answers of this frame so far; the file pays off from the second
         bool file_started = false;  // one request makes the file; the others are sent from memory meanwhile
+
+        bool holds(const Snapshot& snapshot) const;  // this very frame, of this kind
     };
     std::shared_ptr<const FrameLines> add_file(const std::string& source, const Snapshot& snapshot,
                                                const FrameLines& lines);
+    void drop_dropped_frames();  // with mutex_ held: entries whose frame the cache let go, and their files
 
     std::mutex mutex_;
     // mutex_ protects the following state: one entry per source name asked for whose frame is alive.

@@ -100,10 +100,10 @@ public:
     /// Runs every lane, the first on the calling thread, until stop().
     void run() {
         std::vector<std::jthread> threads;
-        struct StopFirst {  // an exception leaving the first lane must not leave the others to join forever
+        struct StopAllOnLeaving {  // an exception leaving the first lane must not leave the others to join forever
             IoThreads& io;
-            ~StopFirst() { io.stop(); }
-        } stop_first{*this};
+            ~StopAllOnLeaving() { io.stop(); }
+        } stop_all_on_leaving{*this};
         for (std::size_t i = 1; i < lanes_.size(); ++i) threads.emplace_back([this, i] { lanes_[i]->context.run(); });
         lanes_.front()->context.run();
     }
