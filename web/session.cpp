@@ -12,7 +12,9 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <tuple>
 
+#include "answer_slot.hpp"
 #include "frame_stream.hpp"
 #include "response_wire.hpp"
 #include "responses.hpp"
@@ -25,14 +27,18 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-// The router may answer from a grab thread; the answer is posted back to this connection's io thread.
-asio::awaitable<Answer> route(const Router& router, const Request& request) {
+// Waits for the slot's answer, posted back to this connection's io thread from the grab thread
+// that answers. Takes `slot` from the caller: while the coroutine waits only the reply holds it, so
+// there is no cycle through the handler. Not a coroutine itself: written inline in a co_await, the
+// same lambda freed the slot early under GCC 12 (a use-after-free that ASan showed).
+asio::awaitable<Answer> answer_later(std::shared_ptr<AnswerSlot>& slot) {
     return asio::async_initiate<decltype(asio::use_awaitable), void(Answer)>(
-        [&router, &request](auto handler) {
+        [waiting = std::move(slot)](auto handler) mutable {
+            auto slot_of_reply = std::move(waiting);  // the initiation outlives this call; the slot must not
             auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-            router.handle(request, [shared](Answer res) {
+            slot_of_reply->wait([shared](Answer answer) {
                 auto executor = asio::get_associated_executor(*shared);
-                asio::post(executor, [shared, res = std::move(res)]() mutable { (*shared)(std::move(res)); });
+                asio::post(executor, [shared, answer = std::move(answer)]() mutable { (*shared)(std::move(answer)); });
             });
         },
         asio::use_awaitable);
@@ -89,6 +95,19 @@ asio::awaitable<void> write_and_close(beast::tcp_stream& stream, Response res, c
     co_await write_answer(stream, answer, head, limits);
 }
 
+// Parses what the buffer holds into `parser`, with no I/O: a whole small request (the usual case)
+// is done here, without the post an async read would make. need_more is no error: read on.
+beast::error_code parse_buffered(http::request_parser<http::string_body>& parser, beast::flat_buffer& buffer) {
+    beast::error_code ec;
+    while (buffer.size() > 0 && !parser.is_done()) {
+        std::size_t used = parser.put(buffer.data(), ec);
+        buffer.consume(used);
+        if (ec == http::error::need_more) return {};
+        if (ec || used == 0) return ec;
+    }
+    return ec;
+}
+
 // Waits for the first byte of the next request within `timeout`; false when none came.
 asio::awaitable<bool> await_next_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                          std::chrono::milliseconds timeout) {
@@ -116,14 +135,23 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& ro
         http::request_parser<http::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(limits.header_limit_bytes));
         parser.body_limit(limits.body_limit_bytes);
-        stream.expires_after(limits.header_timeout);
-        auto [read_ec, read_n] = co_await http::async_read(stream, buffer, parser, use_tuple);
+        beast::error_code read_ec = parse_buffered(parser, buffer);
+        if (!read_ec && !parser.is_done()) {
+            stream.expires_after(limits.header_timeout);
+            std::tie(read_ec, std::ignore) = co_await http::async_read(stream, buffer, parser, use_tuple);
+        }
         if (read_ec) {
             if (auto answer = read_failure_answer(read_ec)) co_await write_and_close(stream, std::move(*answer), limits);
             break;
         }
         Request request = parser.release();
-        Answer answer = co_await route(router, request);
+        // The answer, taken at once when it came before handle() returned (a held frame, a status:
+        // no post and no coroutine frame), else when the grab thread that answers delivers it.
+        auto slot = std::make_shared<AnswerSlot>();
+        router.handle(request, [slot](Answer reply) { slot->deliver(std::move(reply)); });
+        std::optional<Answer> taken = slot->take();
+        if (!taken) taken.emplace(co_await answer_later(slot));
+        Answer& answer = *taken;
         if (answer.stream) {  // the connection is the stream's until it ends
             co_await write_frame_stream(stream, std::move(answer.head), *answer.stream, limits.write_timeout);
             break;

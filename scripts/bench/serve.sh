@@ -15,17 +15,20 @@
 # Everything it starts runs on loopback from a temp folder and is stopped on exit.
 #
 # usage: scripts/bench/serve.sh [PTZGRAB_BIN]     (default: $PTZGRAB_BIN, then build/cmd/ptzgrab)
-# env:   THREADS (2), CONNECTIONS (64), DURATION (10s), ROUNDS (3): each path's comparison runs
-#        ptzgrab and nginx alternately ROUNDS times and compares the medians, so a load that
-#        comes and goes on the machine touches both alike. HIGH_CONNECTIONS (256): the p99 runs.
+# env:   THREADS (2), CONNECTIONS (64), DURATION (4s), ROUNDS (8): each path's comparison runs
+#        ptzgrab and nginx alternately ROUNDS times, in the order AB BA AB BA ..., and compares the
+#        medians, so a load that comes and goes on the machine, or drifts over the run, touches both
+#        alike (rounds of one server differ by up to 10% on a shared 2-core machine: many short
+#        rounds give a steadier median than a few long ones). HIGH_CONNECTIONS (256) and P99_DURATION (10s): the p99 runs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 ptzgrab="$(realpath "${1:-${PTZGRAB_BIN:-build/cmd/ptzgrab}}")"
 threads="${THREADS:-2}"
 connections="${CONNECTIONS:-64}"
-duration="${DURATION:-10s}"
-rounds="${ROUNDS:-3}"
+duration="${DURATION:-4s}"
+rounds="${ROUNDS:-8}"
+p99_duration="${P99_DURATION:-10s}"
 high_connections="${HIGH_CONNECTIONS:-256}"
 burst_connections=200
 burst_duration=10s
@@ -190,10 +193,17 @@ for path in /latest.jpg /stream/snapshot; do
   ptzgrab_runs=() ptzgrab_cpu=()
   nginx_runs=() nginx_cpu=()
   for ((round = 1; round <= rounds; round++)); do
-    read -r rps cpu < <(requests_per_second "$ptzgrab_pid" "$ptzgrab_url" "$threads" "$connections" "$duration")
-    ptzgrab_runs+=("$rps") ptzgrab_cpu+=("$cpu")
-    read -r rps cpu < <(requests_per_second "$nginx_pid" "$nginx_url" "$threads" "$connections" "$duration")
-    nginx_runs+=("$rps") nginx_cpu+=("$cpu")
+    order=(ptzgrab nginx)
+    ((round % 2 == 0)) && order=(nginx ptzgrab)
+    for server in "${order[@]}"; do
+      if [[ "$server" == ptzgrab ]]; then
+        read -r rps cpu < <(requests_per_second "$ptzgrab_pid" "$ptzgrab_url" "$threads" "$connections" "$duration")
+        ptzgrab_runs+=("$rps") ptzgrab_cpu+=("$cpu")
+      else
+        read -r rps cpu < <(requests_per_second "$nginx_pid" "$nginx_url" "$threads" "$connections" "$duration")
+        nginx_runs+=("$rps") nginx_cpu+=("$cpu")
+      fi
+    done
   done
   ptzgrab_rps="$(printf '%s\n' "${ptzgrab_runs[@]}" | median)"
   nginx_rps="$(printf '%s\n' "${nginx_runs[@]}" | median)"
@@ -206,10 +216,10 @@ for path in /latest.jpg /stream/snapshot; do
   printf '  server CPU per request: ptzgrab %s us, nginx %s us (medians of %s / %s)\n' \
     "$(printf '%s\n' "${ptzgrab_cpu[@]}" | median)" "$(printf '%s\n' "${nginx_cpu[@]}" | median)" \
     "${ptzgrab_cpu[*]}" "${nginx_cpu[*]}"
-  p99_ptzgrab[$path]="$(p99_latency "$ptzgrab_url" "$threads" "$high_connections" "$duration")"
-  p99_nginx[$path]="$(p99_latency "$nginx_url" "$threads" "$high_connections" "$duration")"
+  p99_ptzgrab[$path]="$(p99_latency "$ptzgrab_url" "$threads" "$high_connections" "$p99_duration")"
+  p99_nginx[$path]="$(p99_latency "$nginx_url" "$threads" "$high_connections" "$p99_duration")"
 done
-echo "p99 latency, wrk -t $threads -c $high_connections -d $duration --latency:"
+echo "p99 latency, wrk -t $threads -c $high_connections -d $p99_duration --latency:"
 for path in /latest.jpg /stream/snapshot; do
   printf '  GET %-16s ptzgrab %10s   nginx %10s\n' "$path" "${p99_ptzgrab[$path]}" "${p99_nginx[$path]}"
 done

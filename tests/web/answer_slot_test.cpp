@@ -1,0 +1,72 @@
+// The hand-over of the router's answer to the request's coroutine, in each order it can happen:
+// before the coroutine looks, after it waits, and between its look and its wait.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "web/answer_slot.hpp"
+
+using namespace ptzgrab::web;
+
+namespace {
+
+Answer answer_with_status(http::status status) {
+    Response res;
+    res.result(status);
+    return Answer(std::move(res));
+}
+
+}  // namespace
+
+TEST_CASE("answer slot: an answer delivered before the look is taken at once, and only once") {
+    AnswerSlot slot;
+    slot.deliver(answer_with_status(http::status::ok));
+    auto taken = slot.take();
+    REQUIRE(taken);
+    CHECK(taken->head.result() == http::status::ok);
+    CHECK_FALSE(slot.take());
+}
+
+TEST_CASE("answer slot: a waiting coroutine is resumed by the delivering thread, with that answer") {
+    AnswerSlot slot;
+    CHECK_FALSE(slot.take());
+    std::atomic<int> resumed{0};
+    std::atomic<bool> same_thread{false};
+    std::thread::id waiter = std::this_thread::get_id();
+    slot.wait([&](Answer answer) {
+        same_thread = std::this_thread::get_id() == waiter;
+        resumed = static_cast<int>(answer.head.result_int());
+    });
+    CHECK(resumed == 0);  // nothing delivered yet: the wait is parked, not run
+    std::thread grab([&] { slot.deliver(answer_with_status(http::status::gateway_timeout)); });
+    grab.join();
+    CHECK(resumed == 504);
+    CHECK_FALSE(same_thread);
+    CHECK_FALSE(slot.take());  // handed over, not also kept
+}
+
+TEST_CASE("answer slot: an answer that comes between the look and the wait is handed over by the wait") {
+    AnswerSlot slot;
+    CHECK_FALSE(slot.take());
+    slot.deliver(answer_with_status(http::status::not_found));  // after the look, before the wait
+    int resumed = 0;
+    slot.wait([&](Answer answer) { resumed = static_cast<int>(answer.head.result_int()); });
+    CHECK(resumed == 404);
+}
+
+TEST_CASE("answer slot: racing deliveries and waits hand every answer over exactly once") {
+    for (int round = 0; round < 2000; ++round) {
+        AnswerSlot slot;
+        std::atomic<int> resumed{0};
+        std::thread grab([&] { slot.deliver(answer_with_status(http::status::ok)); });
+        if (auto taken = slot.take()) {
+            resumed += 1;
+        } else {
+            slot.wait([&](Answer) { resumed += 1; });
+        }
+        grab.join();
+        REQUIRE(resumed == 1);
+    }
+}

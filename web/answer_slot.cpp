@@ -1,0 +1,38 @@
+#include "answer_slot.hpp"
+
+#include <utility>
+
+namespace ptzgrab::web {
+
+void AnswerSlot::deliver(Answer answer) {
+    std::unique_lock lock(mutex_);
+    if (!resume_) {
+        answer_.emplace(std::move(answer));
+        return;
+    }
+    Resume resume = std::move(resume_);
+    resume_ = nullptr;
+    lock.unlock();  // resume may free this slot (it ends the wait); nothing here is touched after it
+    resume(std::move(answer));
+}
+
+std::optional<Answer> AnswerSlot::take() {
+    std::lock_guard lock(mutex_);
+    std::optional<Answer> answer = std::move(answer_);
+    answer_.reset();
+    return answer;
+}
+
+void AnswerSlot::wait(Resume resume) {
+    std::unique_lock lock(mutex_);
+    if (!answer_) {
+        resume_ = std::move(resume);
+        return;
+    }
+    Answer answer = std::move(*answer_);
+    answer_.reset();
+    lock.unlock();
+    resume(std::move(answer));
+}
+
+}  // namespace ptzgrab::web

@@ -1,0 +1,33 @@
+#pragma once
+// Hands the router's answer to the request's coroutine. Most answers (a held frame, a status) come
+// before Router::handle returns and are taken at once, with no post; an answer from a grab thread
+// is posted to the connection's io thread. Whichever comes second, the answer or the wait, hands over.
+#include <functional>
+#include <mutex>
+#include <optional>
+
+#include "http_types.hpp"
+
+namespace ptzgrab::web {
+
+class AnswerSlot {
+public:
+    using Resume = std::function<void(Answer)>;
+
+    /// The router's reply: any thread, once. Runs `resume` here if the coroutine already waits.
+    void deliver(Answer answer);
+
+    /// The coroutine's thread, right after Router::handle: the answer if it has come.
+    std::optional<Answer> take();
+
+    /// The coroutine's thread, when take() found nothing: `resume` gets the answer, here if it
+    /// came in between, else on the thread that delivers it. `resume` must not resume inline.
+    void wait(Resume resume);
+
+private:
+    std::mutex mutex_;
+    std::optional<Answer> answer_;  // delivered before anyone waited
+    Resume resume_;                 // waiting before anything was delivered
+};
+
+}  // namespace ptzgrab::web
