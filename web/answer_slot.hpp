@@ -20,8 +20,9 @@ public:
     /// The coroutine's thread, right after Router::handle: the answer if it has come.
     std::optional<Answer> take();
 
-    /// The coroutine's thread, when take() found nothing: `resume` gets the answer, here if it
-    /// came in between, else on the thread that delivers it. `resume` must not resume inline.
+    /// The coroutine's thread, when take() found nothing: `resume` gets the answer, here (inside
+    /// the caller's suspension) if it came in between, else on the thread that delivers it; so
+    /// `resume` must post the coroutine's resumption, never resume it inline.
     void wait(Resume resume);
 
 private:

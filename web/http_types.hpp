@@ -50,6 +50,20 @@ using Request = http::request<http::string_body>;
 using Response = http::response<SharedBody>;
 using RequestHead = http::request<http::empty_body>;  // a request without its body
 
+/// What finishing and logging an answer need of its request, kept by the reply until it is called:
+/// five values instead of a copy of the request's head (an allocation per header field).
+struct RequestFacts {
+    template <class Body>
+    explicit RequestFacts(const http::request<Body>& request)
+        : method(request.method()), method_text(request.method_string()), version(request.version()),
+          keep_alive(request.keep_alive()), target(request.target()) {}
+    http::verb method;
+    std::string method_text;  // as sent: an unknown method's own name
+    unsigned version;
+    bool keep_alive;
+    std::string target;
+};
+
 struct FrameStream;  // frame_stream.hpp
 class BodyFile;      // body_file.hpp
 

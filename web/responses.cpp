@@ -129,21 +129,21 @@ void set_card_headers(Response& res, const Error& error) {
     res.set(http::field::cache_control, "no-store");
 }
 
-void finish_for(const RequestHead& request, Response& res) {
-    res.version(request.version());
-    res.keep_alive(request.keep_alive());
+void finish_for(const RequestFacts& request, Response& res) {
+    res.version(request.version);
+    res.keep_alive(request.keep_alive);
     if (res.result() == http::status::not_modified) {  // no body, and no Content-Length: 0 (RFC 9110 8.6)
         res.body() = {};
         return;
     }
     res.content_length(res.body().size);
-    if (request.method() == http::verb::head) res.body() = {};
+    if (request.method == http::verb::head) res.body() = {};
 }
 
-void finish_prepared_for(const RequestHead& request, Response& res) {
-    res.version(request.version());
-    res.keep_alive(request.keep_alive());
-    if (request.method() == http::verb::head) res.body() = {};
+void finish_prepared_for(const RequestFacts& request, Response& res) {
+    res.version(request.version);
+    res.keep_alive(request.keep_alive);
+    if (request.method == http::verb::head) res.body() = {};
 }
 
 }  // namespace ptzgrab::web

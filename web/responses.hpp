@@ -41,8 +41,8 @@ void set_card_headers(Response& response, const Error& error);
 
 /// Version, keep-alive and Content-Length from the request; HEAD keeps the length and drops the body;
 /// a 304 has neither body nor length.
-void finish_for(const RequestHead& request, Response& response);
+void finish_for(const RequestFacts& request, Response& response);
 /// The same for an answer with a PreparedFrame, whose Content-Length is among its lines.
-void finish_prepared_for(const RequestHead& request, Response& response);
+void finish_prepared_for(const RequestFacts& request, Response& response);
 
 }  // namespace ptzgrab::web

@@ -130,10 +130,10 @@ std::optional<std::string> latest_name(std::string_view path) {
 
 void Router::handle(const Request& request, Reply reply) const {
     auto started = steady_clock::now();
-    Reply finish = [this, head = RequestHead(request.base()), started, reply = std::move(reply)](Answer answer) {
+    Reply finish = [this, head = RequestFacts(request), started, reply = std::move(reply)](Answer answer) {
         Response& res = answer.head;
-        if (answer.stream && head.method() != verb::head) {
-            res.version(head.version());
+        if (answer.stream && head.method != verb::head) {
+            res.version(head.version);
             res.keep_alive(false);  // the body runs until the connection ends
         } else if (answer.frame) {
             answer.stream.reset();
@@ -144,7 +144,7 @@ void Router::handle(const Request& request, Reply reply) const {
         }
         auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(steady_clock::now() - started);
         context_.metrics.record_request(res.result_int());
-        context_.log(access_log_line(head.method_string(), head.target(), res.result_int(), res.body().size, elapsed,
+        context_.log(access_log_line(head.method_text, head.target, res.result_int(), res.body().size, elapsed,
                                      context_.token));
         reply(std::move(answer));
     };

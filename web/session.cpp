@@ -28,10 +28,10 @@ namespace beast = boost::beast;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // Waits for the slot's answer, posted back to this connection's io thread from the grab thread
-// that answers. Takes `slot` from the caller: while the coroutine waits only the reply holds it, so
-// there is no cycle through the handler. Not a coroutine itself: written inline in a co_await, the
-// same lambda freed the slot early under GCC 12 (a use-after-free that ASan showed).
-asio::awaitable<Answer> answer_later(std::shared_ptr<AnswerSlot>& slot) {
+// that answers (never resumed inline: AnswerSlot::wait may run it at once). While the coroutine
+// waits only the reply holds the slot, so there is no cycle through the handler. Not a coroutine
+// itself: written inline in a co_await, the same lambda freed the slot early under GCC 12 (ASan).
+asio::awaitable<Answer> answer_later(std::shared_ptr<AnswerSlot> slot) {
     return asio::async_initiate<decltype(asio::use_awaitable), void(Answer)>(
         [waiting = std::move(slot)](auto handler) mutable {
             auto slot_of_reply = std::move(waiting);  // the initiation outlives this call; the slot must not
@@ -129,7 +129,16 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& ro
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer(limits.read_buffer_limit_bytes);
     std::string head;  // the wire head of each answer, its capacity kept from answer to answer
+    int pipelined_in_a_row = 0;
     for (bool first = true;; first = false) {
+        // Requests already buffered are answered with no wait; after 16 in a row, the thread's
+        // other connections get a turn, so a client pipelining hundreds cannot hold the thread.
+        if (buffer.size() == 0) {
+            pipelined_in_a_row = 0;
+        } else if (++pipelined_in_a_row == 16) {
+            pipelined_in_a_row = 0;
+            co_await asio::post(stream.get_executor(), asio::use_awaitable);
+        }
         auto wait = first ? limits.first_byte_timeout : std::chrono::milliseconds(limits.idle_timeout);
         if (!co_await await_next_request(stream, buffer, wait)) break;
         http::request_parser<http::string_body> parser;
@@ -150,7 +159,10 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& ro
         auto slot = std::make_shared<AnswerSlot>();
         router.handle(request, [slot](Answer reply) { slot->deliver(std::move(reply)); });
         std::optional<Answer> taken = slot->take();
-        if (!taken) taken.emplace(co_await answer_later(slot));
+        if (!taken) {
+            Answer later = co_await answer_later(std::move(slot));  // named: no co_await inside a call
+            taken.emplace(std::move(later));
+        }
         Answer& answer = *taken;
         if (answer.stream) {  // the connection is the stream's until it ends
             co_await write_frame_stream(stream, std::move(answer.head), *answer.stream, limits.write_timeout);

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <memory>
 #include <chrono>
 #include <thread>
 
@@ -69,4 +70,16 @@ TEST_CASE("answer slot: racing deliveries and waits hand every answer over exact
         grab.join();
         REQUIRE(resumed == 1);
     }
+}
+
+TEST_CASE("answer slot: a slot dropped with no answer lets go of the waiting resume (nothing kept alive)") {
+    auto held_by_resume = std::make_shared<int>(7);  // stands for the coroutine the resume would wake
+    std::weak_ptr<int> watch = held_by_resume;
+    {
+        auto slot = std::make_shared<AnswerSlot>();
+        CHECK_FALSE(slot->take());
+        slot->wait([kept = std::move(held_by_resume)](Answer) {});
+        CHECK_FALSE(watch.expired());
+    }  // the reply that held the slot is gone, never called
+    CHECK(watch.expired());
 }

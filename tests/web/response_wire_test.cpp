@@ -28,7 +28,7 @@ Snapshot held_frame(bool live, bool refreshing) {
 std::string beast_bytes(const Snapshot& snapshot, const RequestHead& request) {
     auto res = jpeg_response(http::status::ok, body_from(snapshot.jpeg));
     set_frame_headers(res, snapshot);
-    finish_for(request, res);
+    finish_for(RequestFacts(request), res);
     std::ostringstream out;
     out << res;
     return out.str();
@@ -41,7 +41,7 @@ std::string prepared_bytes(const Snapshot& snapshot, const RequestHead& request)
     res.body() = body_from(snapshot.jpeg);
     Answer answer{std::move(res), PreparedFrame{std::make_shared<const FrameLines>(*lines), snapshot.age,
                                                 cache_state(snapshot)}};
-    finish_prepared_for(request, answer.head);
+    finish_prepared_for(RequestFacts(request), answer.head);
     std::string wire;
     write_head(answer, wire);
     return wire + std::string(body_view(answer.head));
@@ -78,7 +78,7 @@ TEST_CASE("response wire: a prepared frame answer is byte for byte what Beast wr
 TEST_CASE("response wire: any other answer is written as its status line and fields, as Beast does") {
     auto res = text_response(http::status::not_found, "not found");
     res.set("X-Extra", "one");
-    finish_for(request(http::verb::get, 11, "close"), res);
+    finish_for(RequestFacts(request(http::verb::get, 11, "close")), res);
     std::ostringstream beast;
     beast << res;
     std::string wire;

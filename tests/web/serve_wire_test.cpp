@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -207,6 +208,8 @@ TEST_CASE("serve: a request that comes in pieces is read whole: a head cut mid-l
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<uint16_t>(serve.port()));
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int no_delay = 1;  // each piece goes out at once, not held back to join the next
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &no_delay, sizeof no_delay);
     REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
     // Each piece is its own segment: the server has read the one before when the next comes.
     const std::vector<std::string> pieces{
