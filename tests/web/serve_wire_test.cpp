@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <optional>
 #include <thread>
@@ -91,32 +92,46 @@ void check_frame_head(const WireAnswer& answer, const std::string& held) {
     CHECK(answer.header("Content-Length") == std::to_string(held.size()));
 }
 
-// Sends `request` on a connection with a tiny receive window, then reads it back a little at a time
-// until the server closes or 30 s pass: the server's socket then fills, often, mid-answer.
-std::string slow_exchange(int port, const std::string& request) {
+// A connection to the server on loopback; `prepare` sets what must come before connect.
+int connect_to(int port, const std::function<void(int fd)>& prepare) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     REQUIRE(fd >= 0);
-    int small = 2048;
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);  // before connect: the window stays small
+    prepare(fd);
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<uint16_t>(port));
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+    return fd;
+}
+
+// What the server sends until it closes the connection or `limit` passes, read `chunk` bytes at a
+// time with `pause` after each read; then closes `fd`.
+std::string read_until_closed(int fd, std::chrono::seconds limit, size_t chunk, std::chrono::microseconds pause) {
     std::string received;
-    auto deadline = std::chrono::steady_clock::now() + 30s;
+    std::vector<char> buffer(chunk);
+    auto deadline = std::chrono::steady_clock::now() + limit;
     while (std::chrono::steady_clock::now() < deadline) {
         pollfd readable{fd, POLLIN, 0};
         if (::poll(&readable, 1, 200) <= 0) continue;
-        char chunk[1024];
-        ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+        ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
         if (n <= 0) break;  // closed (or reset: the answers are then short, and the checks say so)
-        received.append(chunk, static_cast<size_t>(n));
-        std::this_thread::sleep_for(100us);
+        received.append(buffer.data(), static_cast<size_t>(n));
+        std::this_thread::sleep_for(pause);
     }
     ::close(fd);
     return received;
+}
+
+// Sends `request` on a connection with a tiny receive window, then reads it back a little at a time
+// until the server closes or 30 s pass: the server's socket then fills, often, mid-answer.
+std::string slow_exchange(int port, const std::string& request) {
+    int fd = connect_to(port, [](int socket) {
+        int small = 2048;
+        ::setsockopt(socket, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);  // before connect: the window stays small
+    });
+    REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+    return read_until_closed(fd, 30s, 1024, 100us);
 }
 
 }  // namespace
@@ -202,15 +217,10 @@ TEST_CASE("serve: an HTTP/1.0 client gets an HTTP/1.0 frame answer, kept alive o
 
 TEST_CASE("serve: a request that comes in pieces is read whole: a head cut mid-line, a body after a pause, then the next request") {
     ServeProcess serve;
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<uint16_t>(serve.port()));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int no_delay = 1;  // each piece goes out at once, not held back to join the next
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &no_delay, sizeof no_delay);
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    int fd = connect_to(serve.port(), [](int socket) {
+        int no_delay = 1;  // each piece goes out at once, not held back to join the next
+        ::setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, &no_delay, sizeof no_delay);
+    });
     // Each piece is its own segment: the server has read the one before when the next comes.
     const std::vector<std::string> pieces{
         "GET /heal", "thz HTTP/1.1\r\nHo", "st: 127.0.0.1\r\n", "\r\n",
@@ -222,17 +232,7 @@ TEST_CASE("serve: a request that comes in pieces is read whole: a head cut mid-l
         REQUIRE(::send(fd, piece.data(), piece.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(piece.size()));
         std::this_thread::sleep_for(100ms);
     }
-    std::string wire;
-    auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (std::chrono::steady_clock::now() < deadline) {
-        pollfd readable{fd, POLLIN, 0};
-        if (::poll(&readable, 1, 200) <= 0) continue;
-        char chunk[4096];
-        ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-        if (n <= 0) break;
-        wire.append(chunk, static_cast<size_t>(n));
-    }
-    ::close(fd);
+    std::string wire = read_until_closed(fd, 20s, 4096, 0us);
     auto first = next_answer(wire, false);
     REQUIRE(first);
     CHECK(first->status_line == "HTTP/1.1 200 OK");
