@@ -10,17 +10,14 @@ void AnswerSlot::deliver(Answer answer) {
         answer_.emplace(std::move(answer));
         return;
     }
-    Resume resume = std::move(resume_);
-    resume_ = nullptr;
+    Resume resume = std::exchange(resume_, nullptr);
     lock.unlock();  // resume may free this slot (it ends the wait); nothing here is touched after it
     resume(std::move(answer));
 }
 
 std::optional<Answer> AnswerSlot::take() {
     std::lock_guard lock(mutex_);
-    std::optional<Answer> answer = std::move(answer_);
-    answer_.reset();
-    return answer;
+    return std::exchange(answer_, std::nullopt);
 }
 
 void AnswerSlot::wait(Resume resume) {
@@ -29,10 +26,9 @@ void AnswerSlot::wait(Resume resume) {
         resume_ = std::move(resume);
         return;
     }
-    Answer answer = std::move(*answer_);
-    answer_.reset();
+    std::optional<Answer> answer = std::exchange(answer_, std::nullopt);
     lock.unlock();
-    resume(std::move(answer));
+    resume(std::move(*answer));
 }
 
 }  // namespace ptzgrab::web

@@ -17,9 +17,10 @@
 # usage: scripts/bench/serve.sh [PTZGRAB_BIN]     (default: $PTZGRAB_BIN, then build/cmd/ptzgrab)
 # env:   THREADS (2), CONNECTIONS (64), DURATION (4s), ROUNDS (8): each path's comparison runs
 #        ptzgrab and nginx alternately ROUNDS times, in the order AB BA AB BA ..., and compares the
-#        medians, so a load that comes and goes on the machine, or drifts over the run, touches both
-#        alike (rounds of one server differ by up to 10% on a shared 2-core machine: many short
-#        rounds give a steadier median than a few long ones). HIGH_CONNECTIONS (256) and P99_DURATION (10s): the p99 runs.
+#        medians, so a load that comes and goes on the machine, or drifts over the run, touches
+#        both alike (rounds of one server differ by up to 10% on a shared 2-core machine: many
+#        short rounds give a steadier median than a few long ones).
+#        HIGH_CONNECTIONS (256) and P99_DURATION (10s): the p99 runs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -185,6 +186,15 @@ wait_http "http://127.0.0.1:$nginx_port/stream/snapshot" nginx
 echo "wrk -t $threads -c $connections -d $duration, $jpeg_bytes-byte JPEG, loopback, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
 echo "  (ptzgrab: 2 io threads, access log to a file; nginx: worker_processes auto, sendfile, access log to a file)"
 declare -A p99_ptzgrab p99_nginx
+# One round of one server on the current path: its rate and CPU per request join its lists.
+measure_ptzgrab() {
+  read -r rps cpu < <(requests_per_second "$ptzgrab_pid" "$ptzgrab_url" "$threads" "$connections" "$duration")
+  ptzgrab_runs+=("$rps") ptzgrab_cpu+=("$cpu")
+}
+measure_nginx() {
+  read -r rps cpu < <(requests_per_second "$nginx_pid" "$nginx_url" "$threads" "$connections" "$duration")
+  nginx_runs+=("$rps") nginx_cpu+=("$cpu")
+}
 for path in /latest.jpg /stream/snapshot; do
   ptzgrab_url="http://127.0.0.1:$ptzgrab_port$path"
   nginx_url="http://127.0.0.1:$nginx_port$path"
@@ -193,17 +203,13 @@ for path in /latest.jpg /stream/snapshot; do
   ptzgrab_runs=() ptzgrab_cpu=()
   nginx_runs=() nginx_cpu=()
   for ((round = 1; round <= rounds; round++)); do
-    order=(ptzgrab nginx)
-    ((round % 2 == 0)) && order=(nginx ptzgrab)
-    for server in "${order[@]}"; do
-      if [[ "$server" == ptzgrab ]]; then
-        read -r rps cpu < <(requests_per_second "$ptzgrab_pid" "$ptzgrab_url" "$threads" "$connections" "$duration")
-        ptzgrab_runs+=("$rps") ptzgrab_cpu+=("$cpu")
-      else
-        read -r rps cpu < <(requests_per_second "$nginx_pid" "$nginx_url" "$threads" "$connections" "$duration")
-        nginx_runs+=("$rps") nginx_cpu+=("$cpu")
-      fi
-    done
+    if ((round % 2)); then
+      measure_ptzgrab
+      measure_nginx
+    else
+      measure_nginx
+      measure_ptzgrab
+    fi
   done
   ptzgrab_rps="$(printf '%s\n' "${ptzgrab_runs[@]}" | median)"
   nginx_rps="$(printf '%s\n' "${nginx_runs[@]}" | median)"

@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <memory>
-#include <chrono>
 #include <thread>
 
 #include "web/answer_slot.hpp"

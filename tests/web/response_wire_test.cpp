@@ -12,6 +12,8 @@ using namespace ptzgrab::web;
 
 namespace {
 
+using RequestHead = http::request<http::empty_body>;  // a request without its body
+
 Snapshot held_frame(bool live, bool refreshing) {
     Snapshot s;
     s.frame.grabbed_at = std::chrono::system_clock::time_point(std::chrono::milliseconds(1'795'000'000'123));
