@@ -111,8 +111,14 @@ struct ServeRuntime::Parts {
         ptz = std::make_unique<web::PtzCameras>(
             *cache->sources(), duration_cast<milliseconds>(duration<double>(o.ptz_settle_timeout_s)));
         // Built in place: the context holds a mutex (the card cache) and cannot be moved.
+        // Frames' files go beside the latest frames, on a disk, and are written on the render pool.
+        web::FrameHeads::FileWriting file_writing{.directory = [this] { return store.directory(); },
+                                                  .run = [this](std::function<void()> work) {
+                                                      renders->post(std::move(work));
+                                                  }};
         context.reset(new web::ServerContext{.cache = *cache, .metrics = metrics, .adhoc = adhoc.get(),
-                                             .ffmpeg = grabber.ffmpeg()});
+                                             .ffmpeg = grabber.ffmpeg(),
+                                             .frame_heads = web::FrameHeads(std::move(file_writing))});
         context->ptz = ptz.get();
         context->frames_directory = [this] { return store.directory(); };
         context->offload = [this](web::RenderAnswer render, web::SendAnswer send) {

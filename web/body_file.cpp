@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <string>
 
 #ifndef MFD_NOEXEC_SEAL
 #define MFD_NOEXEC_SEAL 0x0008U  // Linux 6.3; older headers lack it
@@ -42,21 +43,44 @@ bool write_all(int fd, std::span<const unsigned char> bytes) {
     return true;
 }
 
-}  // namespace
-
-std::shared_ptr<const BodyFile> BodyFile::holding(std::span<const unsigned char> bytes) {
-    if (bytes.empty()) return nullptr;
-    if (files_alive.fetch_add(1) >= max_files_alive) {
-        files_alive.fetch_sub(1);
-        return nullptr;
+// The bytes in an unnamed file in `directory` (O_TMPFILE): no name anyone could find or leave
+// behind, gone with its last descriptor even after a crash; its dirty pages, dropped before
+// writeback comes (about 30 s), never reach the disk. Kept read-only, mode 0400. -1 if none.
+int unnamed_file_holding(const std::filesystem::path& directory, std::span<const unsigned char> bytes) {
+    if (directory.empty()) return -1;
+    int writer = ::open(directory.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0400);
+    if (writer < 0) return -1;
+    int reader = -1;
+    if (write_all(writer, bytes)) {
+        std::string self = "/proc/self/fd/" + std::to_string(writer);
+        reader = ::open(self.c_str(), O_RDONLY | O_CLOEXEC);
     }
+    ::close(writer);
+    return reader;
+}
+
+// The bytes in a memfd sealed against every change: pages a socket still sends never change. -1 if none.
+int sealed_memfd_holding(std::span<const unsigned char> bytes) {
     int fd = make_memfd();
-    // Sealed: pages the kernel is still sending can never change under a reader.
     if (fd >= 0 && (!write_all(fd, bytes) ||
                     ::fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0)) {
         ::close(fd);
         fd = -1;
     }
+    return fd;
+}
+
+}  // namespace
+
+std::shared_ptr<const BodyFile> BodyFile::holding(std::span<const unsigned char> bytes,
+                                                  const std::filesystem::path& directory) {
+    if (bytes.empty()) return nullptr;
+    if (files_alive.fetch_add(1) >= max_files_alive) {
+        files_alive.fetch_sub(1);
+        return nullptr;
+    }
+    int fd = unnamed_file_holding(directory, bytes);
+    if (fd < 0) fd = sealed_memfd_holding(bytes);  // no such folder, a full disk, a filesystem without O_TMPFILE
     if (fd < 0) {
         files_alive.fetch_sub(1);
         return nullptr;

@@ -1,5 +1,7 @@
 #include "frame_heads.hpp"
 
+#include <exception>
+
 #include "body_file.hpp"
 #include "responses.hpp"
 
@@ -28,7 +30,11 @@ std::shared_ptr<const FrameLines> FrameHeads::lines_for(const std::string& sourc
             without_file = entry.lines;
         }
     }
-    if (without_file) return add_file(source, snapshot, *without_file);
+    if (without_file) {
+        if (!writing_.run) return add_file(source, snapshot, *without_file);
+        write_file(source, snapshot, without_file);
+        return without_file;  // sent from memory until the file is written
+    }
     auto built = frame_lines(snapshot);  // outside the lock: a new frame's lines, once per frame and kind
     if (!built) return nullptr;
     auto lines = std::make_shared<const FrameLines>(std::move(*built));
@@ -43,13 +49,26 @@ std::shared_ptr<const FrameLines> FrameHeads::lines_for(const std::string& sourc
 std::shared_ptr<const FrameLines> FrameHeads::add_file(const std::string& source, const Snapshot& snapshot,
                                                        const FrameLines& lines) {
     FrameLines with_file = lines;
-    with_file.jpeg_file = BodyFile::holding(*snapshot.jpeg);  // outside the lock: a copy of the JPEG
+    std::filesystem::path directory = writing_.directory ? writing_.directory() : std::filesystem::path{};
+    with_file.jpeg_file = BodyFile::holding(*snapshot.jpeg, directory);  // outside the lock: a copy of the JPEG
     auto shared = std::make_shared<const FrameLines>(std::move(with_file));
     std::lock_guard lock(mutex_);
     auto it = entries_.find(source);
     if (it != entries_.end() && it->second.holds(snapshot))
         it->second.lines = shared;  // no file (the kernel refused one): file_started stays, no retry per request
     return shared;
+}
+
+// On writing_.run's thread. The task holds the frame (its JPEG is alive until written) and what it
+// throws (out of memory) stays here: the frame is then sent from memory, as with no file.
+void FrameHeads::write_file(const std::string& source, const Snapshot& snapshot,
+                            std::shared_ptr<const FrameLines> lines) {
+    writing_.run([this, source, snapshot, lines = std::move(lines)] {
+        try {
+            add_file(source, snapshot, *lines);
+        } catch (const std::exception&) {
+        }
+    });
 }
 
 void FrameHeads::forget(const std::vector<std::string>& removed) {

@@ -3,6 +3,8 @@
 // for a frame asked for again, the JPEG as a file for sendfile. Answering from memory then builds
 // no header and copies no body per request. Any thread.
 #include <chrono>
+#include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,8 +18,17 @@ namespace ptzgrab::web {
 
 class FrameHeads {
 public:
+    /// Where a frame's file goes and who writes it: a folder on a disk for sendfile (BodyFile;
+    /// empty: a memfd), and a thread that may wait on that disk, never an io thread (unset: inline).
+    struct FileWriting {
+        std::function<std::filesystem::path()> directory;
+        std::function<void(std::function<void()>)> run;
+    };
+
+    explicit FrameHeads(FileWriting writing = {}) : writing_(std::move(writing)) {}
+
     /// The lines for `snapshot`, a frame of `source` with its prepared JPEG (see frame_lines), with
-    /// `jpeg_file` set from the frame's second request on; null when they cannot be prepared (the
+    /// `jpeg_file` set once the frame's second request has had it written; null when they cannot be prepared (the
     /// answer is then built field by field).
     std::shared_ptr<const FrameLines> lines_for(const std::string& source, const Snapshot& snapshot);
     /// After a config reload: the entries of `removed` sources go (a source added again later under
@@ -38,8 +49,10 @@ private:
     };
     std::shared_ptr<const FrameLines> add_file(const std::string& source, const Snapshot& snapshot,
                                                const FrameLines& lines);
+    void write_file(const std::string& source, const Snapshot& snapshot, std::shared_ptr<const FrameLines> lines);
     void drop_dropped_frames();  // with mutex_ held: entries whose frame the cache let go, and their files
 
+    const FileWriting writing_;
     std::mutex mutex_;
     // mutex_ protects the following state: one entry per source name asked for whose frame is alive.
     std::map<std::string, Entry, std::less<>> entries_;

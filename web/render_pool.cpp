@@ -45,6 +45,16 @@ void RenderPool::offload(RenderAnswer render, SendAnswer send) {
     boost::asio::post(pool_, [render = std::move(render), send = std::move(send)] { render_and_send(render, send); });
 }
 
+void RenderPool::post(std::function<void()> work) {
+    boost::asio::post(pool_, [work = std::move(work)] {
+        try {
+            work();
+        } catch (...) {
+            report("background work");
+        }
+    });
+}
+
 void RenderPool::stop_and_join() {
     pool_.stop();
     pool_.join();

@@ -24,6 +24,9 @@ public:
 
     /// Any thread: queues render_and_send(render, send) on the pool.
     void offload(RenderAnswer render, SendAnswer send);
+    /// Any thread: queues work that answers no one (a frame's file, which may wait on the disk).
+    /// What it throws is reported on stderr and dropped.
+    void post(std::function<void()> work);
     /// Renders already running finish; queued ones are dropped unrun (at shutdown no one could
     /// receive them). Later offloads are dropped too.
     void stop_and_join();

@@ -2,6 +2,11 @@
 // request on and dropped with the frame; a reload forgets removed sources'.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <functional>
+#include <vector>
+
+#include "support/fixtures.hpp"
 #include "web/body_file.hpp"
 #include "web/frame_heads.hpp"
 
@@ -36,6 +41,43 @@ TEST_CASE("frame heads: one frame's lines are built once and shared; its JPEG fi
     CHECK(heads.lines_for("a", frame) == second);  // from then on shared as it is
     Snapshot next = held_frame();  // equal bytes, another frame
     CHECK(heads.lines_for("a", next) != second);
+}
+
+TEST_CASE("frame heads: the file is written by the writer's thread into its folder; answers go from memory meanwhile") {
+    ptzgrab::testing::ScratchDir folder;
+    std::vector<std::function<void()>> queued;  // the writer's thread, run when the test says
+    FrameHeads heads({.directory = [&] { return folder.path(); },
+                      .run = [&](std::function<void()> work) { queued.push_back(std::move(work)); }});
+    Snapshot frame = held_frame();
+    heads.lines_for("a", frame);
+    auto second = heads.lines_for("a", frame);
+    REQUIRE(second);
+    CHECK_FALSE(second->jpeg_file);  // not written on the asking (io) thread
+    REQUIRE(queued.size() == 1);
+    CHECK_FALSE(heads.lines_for("a", frame)->jpeg_file);
+    CHECK(queued.size() == 1);  // one write per frame, however many ask meanwhile
+    queued.front()();
+    auto written = heads.lines_for("a", frame);
+    REQUIRE(written->jpeg_file);
+    CHECK(written->jpeg_file->size() == frame.jpeg->size());
+    std::error_code ec;
+    auto where = std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(written->jpeg_file->fd()), ec);
+    CHECK(where.string().starts_with((folder.path() / "#").string()));
+    CHECK(queued.size() == 1);
+}
+
+TEST_CASE("frame heads: a file written after its frame was replaced is not kept") {
+    std::vector<std::function<void()>> queued;
+    FrameHeads heads({.directory = {}, .run = [&](std::function<void()> work) { queued.push_back(std::move(work)); }});
+    Snapshot old_frame = held_frame(), new_frame = held_frame();
+    new_frame.frame.grabbed_at += std::chrono::seconds(1);
+    heads.lines_for("a", old_frame);
+    heads.lines_for("a", old_frame);
+    REQUIRE(queued.size() == 1);
+    auto new_lines = heads.lines_for("a", new_frame);  // the next frame comes before the write runs
+    queued.front()();
+    CHECK(heads.lines_for("a", new_frame) == new_lines);  // the old frame's file did not take its place
+    CHECK_FALSE(new_lines->jpeg_file);
 }
 
 TEST_CASE("frame heads: a frame the cache dropped takes its file with it at the next frame's build") {

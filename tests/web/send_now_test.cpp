@@ -1,19 +1,26 @@
-// The zero-copy path of answers from memory: a frame's JPEG in a sealed memfd, sent with its head
-// on a real loopback TCP connection as far as the socket takes it, never blocking.
+// The zero-copy path of answers from memory: a frame's JPEG in an unnamed file on a disk or in a
+// sealed memfd, sent with its head on a real loopback TCP connection as far as the socket takes it,
+// never blocking.
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "support/fixtures.hpp"
+#include "support/full_disk.hpp"
 #include "web/body_file.hpp"
 #include "web/send_now.hpp"
 
 using namespace ptzgrab::web;
+using ptzgrab::testing::FullDisk;
+using ptzgrab::testing::ScratchDir;
 
 namespace {
 
@@ -56,6 +63,18 @@ struct LoopbackPair {
     }
 };
 
+// Where the descriptor's file is, as the kernel names it ("/dir/#123 (deleted)" for an unnamed file).
+std::string file_of(int fd) {
+    std::error_code ec;
+    return std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(fd), ec).string();
+}
+
+std::vector<unsigned char> read_back(int fd, size_t size) {
+    std::vector<unsigned char> back(size);
+    REQUIRE(::pread(fd, back.data(), back.size(), 0) == static_cast<ssize_t>(back.size()));
+    return back;
+}
+
 std::vector<unsigned char> pattern(size_t size) {
     std::vector<unsigned char> bytes(size);
     for (size_t i = 0; i < size; ++i) bytes[i] = static_cast<unsigned char>((i * 31 + i / 7) & 0xff);
@@ -72,11 +91,51 @@ TEST_CASE("body file: the bytes in a sealed memfd; none for no bytes") {
     int seals = ::fcntl(file->fd(), F_GET_SEALS);
     CHECK((seals & F_SEAL_WRITE) != 0);
     CHECK((seals & F_SEAL_SHRINK) != 0);
-    std::vector<unsigned char> back(bytes.size());
-    CHECK(::pread(file->fd(), back.data(), back.size(), 0) == static_cast<ssize_t>(back.size()));
-    CHECK(back == bytes);
+    CHECK(file_of(file->fd()).starts_with("/memfd:"));
+    CHECK(read_back(file->fd(), bytes.size()) == bytes);
     CHECK(::write(file->fd(), "x", 1) == -1);  // sealed: nobody changes pages a socket still sends
     CHECK_FALSE(BodyFile::holding({}));
+}
+
+TEST_CASE("body file in a folder: an unnamed, read-only file there, which leaves no name behind") {
+    auto bytes = pattern(76'000);
+    ScratchDir folder;
+    {
+        auto file = BodyFile::holding(bytes, folder.path());
+        REQUIRE(file);
+        CHECK(file->size() == bytes.size());
+        CHECK(file_of(file->fd()).starts_with((folder.path() / "#").string()));
+        CHECK(file_of(file->fd()).ends_with("(deleted)"));
+        CHECK(folder.empty());  // nothing anyone could find, or that a crash could leave
+        CHECK((::fcntl(file->fd(), F_GETFL) & O_ACCMODE) == O_RDONLY);
+        struct stat status{};
+        REQUIRE(::fstat(file->fd(), &status) == 0);
+        CHECK((status.st_mode & 07777) == 0400);  // nobody but root opens it for writing through /proc
+        CHECK(read_back(file->fd(), bytes.size()) == bytes);
+        CHECK(::write(file->fd(), "x", 1) == -1);
+    }
+    CHECK(folder.empty());
+}
+
+TEST_CASE("body file in a folder that cannot hold it: a sealed memfd instead") {
+    auto bytes = pattern(76'000);
+    ScratchDir scratch;
+    auto missing = BodyFile::holding(bytes, scratch / "no-such-folder");
+    REQUIRE(missing);
+    CHECK(file_of(missing->fd()).starts_with("/memfd:"));
+    CHECK(read_back(missing->fd(), bytes.size()) == bytes);
+
+    FullDisk disk;
+    REQUIRE(disk.mounted());
+    disk.fill();
+    auto on_full_disk = BodyFile::holding(bytes, disk.path());  // the kernel's own ENOSPC
+    REQUIRE(on_full_disk);
+    CHECK(file_of(on_full_disk->fd()).starts_with("/memfd:"));
+    CHECK(read_back(on_full_disk->fd(), bytes.size()) == bytes);
+    disk.make_room();
+    auto with_room = BodyFile::holding(bytes, disk.path());
+    REQUIRE(with_room);
+    CHECK(file_of(with_room->fd()).starts_with(disk.path().string()));
 }
 
 TEST_CASE("body file: at most 64 alive at once, so slow clients cannot spend every descriptor on them") {

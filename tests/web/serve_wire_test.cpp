@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -18,6 +19,7 @@
 
 #include "http_client.hpp"
 #include "serve_process.hpp"
+#include "support/eventually.hpp"
 
 using namespace ptzgrab::testing;
 using namespace std::chrono_literals;
@@ -135,6 +137,41 @@ std::string slow_exchange(int port, const std::string& request) {
 }
 
 }  // namespace
+
+// The server's descriptors that are unnamed files in `folder` ("FOLDER/#123 (deleted)").
+int unnamed_files_in(pid_t pid, const fs::path& folder) {
+    int count = 0;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
+        std::string target = fs::read_symlink(entry.path(), ec).string();
+        if (!ec && target.starts_with((folder / "#").string()) && target.ends_with("(deleted)")) ++count;
+    }
+    return count;
+}
+
+TEST_CASE("serve: a frame asked for again is sent from an unnamed file beside the latest frames, which leaves no name") {
+    ServeProcess serve({"--max-age", "3600"});
+    auto first = http_get(serve.port(), "/stream/snapshot");
+    REQUIRE(first.status == 200);
+    std::string held = held_file(serve, first.body.size());
+    REQUIRE(held == first.body);
+    fs::path folder = serve.dir() / "static";
+    CHECK(unnamed_files_in(serve.pid(), folder) == 0);  // asked for once: no file yet
+    CHECK(eventually(
+        [&] {
+            auto again = http_get(serve.port(), "/latest.jpg");
+            REQUIRE(again.body == held);  // from memory while the file is written, then from the file
+            return unnamed_files_in(serve.pid(), folder) == 1;
+        },
+        10'000ms));
+    auto from_file = http_get(serve.port(), "/latest.jpg");
+    CHECK(from_file.status == 200);
+    CHECK(from_file.body == held);
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(folder)) names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    CHECK(names == std::vector<std::string>{"demo", "latest.jpg"});  // the latest frames, nothing else
+}
 
 TEST_CASE("serve: a client that reads slowly gets every frame whole, the part sent by sendfile and the rest from memory joined") {
     ServeProcess serve({"--max-age", "3600"});
