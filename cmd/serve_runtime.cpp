@@ -87,6 +87,7 @@ struct ServeRuntime::Parts {
     DefaultSource default_source;  // read by the cache's lanes: declared before the cache, outlives it
     std::unique_ptr<web::Server> server;
     std::unique_ptr<web::RenderPool> renders;
+    std::unique_ptr<web::RenderPool> file_writes;  // frames' files (FrameHeads): a stalling disk holds this thread alone
     std::unique_ptr<FrameCache> cache;
     std::unique_ptr<web::AdhocGrabs> adhoc;
     std::unique_ptr<web::PtzCameras> ptz;  // its lanes read the cache and answer into the io contexts
@@ -101,6 +102,7 @@ struct ServeRuntime::Parts {
                                     metrics);
         server = std::make_unique<web::Server>(server_options(o));
         renders = std::make_unique<web::RenderPool>(render_threads);
+        file_writes = std::make_unique<web::RenderPool>(1);
         cache = std::make_unique<FrameCache>(std::move(sources), grab,
                                              duration_cast<milliseconds>(duration<double>(o.stale_limit_s)));
         cache->set_frame_listener(frame_listener(store, default_source));
@@ -111,10 +113,10 @@ struct ServeRuntime::Parts {
         ptz = std::make_unique<web::PtzCameras>(
             *cache->sources(), duration_cast<milliseconds>(duration<double>(o.ptz_settle_timeout_s)));
         // Built in place: the context holds a mutex (the card cache) and cannot be moved.
-        // Frames' files go beside the latest frames, on a disk, and are written on the render pool.
+        // Frames' files go beside the latest frames (on a disk, as a rule), written on their own thread.
         web::FrameHeads::FileWriting file_writing{.directory = [this] { return store.directory(); },
                                                   .run = [this](std::function<void()> work) {
-                                                      renders->post(std::move(work));
+                                                      file_writes->post(std::move(work));
                                                   }};
         context.reset(new web::ServerContext{.cache = *cache, .metrics = metrics, .adhoc = adhoc.get(),
                                              .ffmpeg = grabber.ffmpeg(),
@@ -169,6 +171,9 @@ ServeRuntime::~ServeRuntime() {
     // 2. Renders running finish; queued ones are dropped, as are renders grab threads post from
     //    now on: the io threads have ended, so no client could receive them.
     p.renders->stop_and_join();
+    //    A frame's file being written is finished; queued writes, which hold the context's frame
+    //    heads and read the store, are dropped.
+    p.file_writes->stop_and_join();
     // 3. Camera lanes end (the exchange running within its deadline; a settle wait at its next poll,
     //    the frame after it cancelled), then grab threads; their answers go to the stopped render
     //    pool or the stopped io contexts.
@@ -178,6 +183,7 @@ ServeRuntime::~ServeRuntime() {
     // 4. Nothing runs now. Dropped renders hold connections, which belong to the io contexts:
     //    free them before it, then what the routes read, then the server itself.
     p.renders.reset();
+    p.file_writes.reset();
     p.router.reset();
     p.context.reset();
     p.server.reset();

@@ -1,11 +1,14 @@
 #include "body_file.hpp"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/mman.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <new>
 #include <string>
 
 #ifndef MFD_NOEXEC_SEAL
@@ -43,15 +46,22 @@ bool write_all(int fd, std::span<const unsigned char> bytes) {
     return true;
 }
 
-// The bytes in an unnamed file in `directory` (O_TMPFILE): no name anyone could find or leave
-// behind, gone with its last descriptor even after a crash; its dirty pages, dropped before
-// writeback comes (about 30 s), never reach the disk. Kept read-only, mode 0400. -1 if none.
+// Whether `fd`'s file is in shmem (a tmpfs, like most fallback folders): there an unnamed file
+// costs what a memfd does, without the seals.
+bool in_shmem(int fd) {
+    struct statfs filesystem{};
+    return ::fstatfs(fd, &filesystem) != 0 || filesystem.f_type == TMPFS_MAGIC;
+}
+
+// The bytes in an unnamed file in `directory` (O_TMPFILE, O_EXCL: it can never be given a name), gone
+// with its last descriptor even after a crash. Kept through a read-only descriptor, mode 0400, so
+// that only root could change pages a socket still sends. -1 if none, or if it would be in shmem.
 int unnamed_file_holding(const std::filesystem::path& directory, std::span<const unsigned char> bytes) {
     if (directory.empty()) return -1;
-    int writer = ::open(directory.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0400);
+    int writer = ::open(directory.c_str(), O_TMPFILE | O_EXCL | O_WRONLY | O_CLOEXEC, 0400);
     if (writer < 0) return -1;
     int reader = -1;
-    if (write_all(writer, bytes)) {
+    if (!in_shmem(writer) && write_all(writer, bytes)) {
         std::string self = "/proc/self/fd/" + std::to_string(writer);
         reader = ::open(self.c_str(), O_RDONLY | O_CLOEXEC);
     }
@@ -80,12 +90,18 @@ std::shared_ptr<const BodyFile> BodyFile::holding(std::span<const unsigned char>
         return nullptr;
     }
     int fd = unnamed_file_holding(directory, bytes);
-    if (fd < 0) fd = sealed_memfd_holding(bytes);  // no such folder, a full disk, a filesystem without O_TMPFILE
+    if (fd < 0) fd = sealed_memfd_holding(bytes);  // no such folder, a tmpfs, a full disk, no O_TMPFILE there
     if (fd < 0) {
         files_alive.fetch_sub(1);
         return nullptr;
     }
-    return std::shared_ptr<const BodyFile>(new BodyFile(fd, bytes.size()));
+    auto* file = new (std::nothrow) BodyFile(fd, bytes.size());
+    if (!file) {
+        ::close(fd);
+        files_alive.fetch_sub(1);
+        return nullptr;
+    }
+    return std::shared_ptr<const BodyFile>(file);  // if this throws, it deletes `file`: closed and counted
 }
 
 BodyFile::~BodyFile() {

@@ -1,7 +1,5 @@
 #include "frame_heads.hpp"
 
-#include <exception>
-
 #include "body_file.hpp"
 #include "responses.hpp"
 
@@ -21,7 +19,7 @@ std::shared_ptr<const FrameLines> FrameHeads::lines_for(const std::string& sourc
     {
         std::lock_guard lock(mutex_);
         auto it = entries_.find(source);
-        if (it != entries_.end() && it->second.holds(snapshot)) {
+        if (it != entries_.end() && it->second.holds(snapshot.jpeg, snapshot.live)) {
             Entry& entry = it->second;
             // A frame asked for once (a dashboard polling a live source) is not worth a file:
             // making one copies the JPEG once more than sending it from memory does.
@@ -30,9 +28,13 @@ std::shared_ptr<const FrameLines> FrameHeads::lines_for(const std::string& sourc
             without_file = entry.lines;
         }
     }
+    if (without_file && !writing_.run) return add_file(source, snapshot.jpeg, snapshot.live, *without_file);
     if (without_file) {
-        if (!writing_.run) return add_file(source, snapshot, *without_file);
-        write_file(source, snapshot, without_file);
+        // The task holds the JPEG alone (not the frame's pixels) until it is written; what it
+        // throws (out of memory) is the runner's to report: the frame then goes from memory.
+        writing_.run([this, source, jpeg = snapshot.jpeg, live = snapshot.live, lines = without_file] {
+            if (still_holds(source, jpeg, live)) add_file(source, jpeg, live, *lines);
+        });
         return without_file;  // sent from memory until the file is written
     }
     auto built = frame_lines(snapshot);  // outside the lock: a new frame's lines, once per frame and kind
@@ -46,29 +48,24 @@ std::shared_ptr<const FrameLines> FrameHeads::lines_for(const std::string& sourc
     return lines;
 }
 
-std::shared_ptr<const FrameLines> FrameHeads::add_file(const std::string& source, const Snapshot& snapshot,
+std::shared_ptr<const FrameLines> FrameHeads::add_file(const std::string& source, const Jpeg& jpeg, bool live,
                                                        const FrameLines& lines) {
     FrameLines with_file = lines;
     std::filesystem::path directory = writing_.directory ? writing_.directory() : std::filesystem::path{};
-    with_file.jpeg_file = BodyFile::holding(*snapshot.jpeg, directory);  // outside the lock: a copy of the JPEG
+    with_file.jpeg_file = BodyFile::holding(*jpeg, directory);  // outside the lock: a copy of the JPEG
     auto shared = std::make_shared<const FrameLines>(std::move(with_file));
     std::lock_guard lock(mutex_);
     auto it = entries_.find(source);
-    if (it != entries_.end() && it->second.holds(snapshot))
+    if (it != entries_.end() && it->second.holds(jpeg, live))
         it->second.lines = shared;  // no file (the kernel refused one): file_started stays, no retry per request
     return shared;
 }
 
-// On writing_.run's thread. The task holds the frame (its JPEG is alive until written) and what it
-// throws (out of memory) stays here: the frame is then sent from memory, as with no file.
-void FrameHeads::write_file(const std::string& source, const Snapshot& snapshot,
-                            std::shared_ptr<const FrameLines> lines) {
-    writing_.run([this, source, snapshot, lines = std::move(lines)] {
-        try {
-            add_file(source, snapshot, *lines);
-        } catch (const std::exception&) {
-        }
-    });
+// Whether the source's entry is still this frame's: a file for a frame replaced meanwhile is not written.
+bool FrameHeads::still_holds(const std::string& source, const Jpeg& jpeg, bool live) {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(source);
+    return it != entries_.end() && it->second.holds(jpeg, live);
 }
 
 void FrameHeads::forget(const std::vector<std::string>& removed) {
@@ -77,8 +74,8 @@ void FrameHeads::forget(const std::vector<std::string>& removed) {
     drop_dropped_frames();
 }
 
-bool FrameHeads::Entry::holds(const Snapshot& snapshot) const {
-    return live == snapshot.live && same_owner(jpeg, snapshot.jpeg);
+bool FrameHeads::Entry::holds(const Jpeg& frame_jpeg, bool frame_live) const {
+    return live == frame_live && same_owner(jpeg, frame_jpeg);
 }
 
 void FrameHeads::drop_dropped_frames() {

@@ -117,7 +117,7 @@ TEST_CASE("body file in a folder: an unnamed, read-only file there, which leaves
     CHECK(folder.empty());
 }
 
-TEST_CASE("body file in a folder that cannot hold it: a sealed memfd instead") {
+TEST_CASE("body file in a folder that cannot hold it, or on a tmpfs: a sealed memfd instead") {
     auto bytes = pattern(76'000);
     ScratchDir scratch;
     auto missing = BodyFile::holding(bytes, scratch / "no-such-folder");
@@ -125,17 +125,13 @@ TEST_CASE("body file in a folder that cannot hold it: a sealed memfd instead") {
     CHECK(file_of(missing->fd()).starts_with("/memfd:"));
     CHECK(read_back(missing->fd(), bytes.size()) == bytes);
 
-    FullDisk disk;
-    REQUIRE(disk.mounted());
-    disk.fill();
-    auto on_full_disk = BodyFile::holding(bytes, disk.path());  // the kernel's own ENOSPC
-    REQUIRE(on_full_disk);
-    CHECK(file_of(on_full_disk->fd()).starts_with("/memfd:"));
-    CHECK(read_back(on_full_disk->fd(), bytes.size()) == bytes);
-    disk.make_room();
-    auto with_room = BodyFile::holding(bytes, disk.path());
-    REQUIRE(with_room);
-    CHECK(file_of(with_room->fd()).starts_with(disk.path().string()));
+    FullDisk tmpfs(1024 * 1024);  // a tmpfs with room: an unnamed file there would be shmem, unsealed
+    REQUIRE(tmpfs.mounted());
+    auto on_tmpfs = BodyFile::holding(bytes, tmpfs.path());
+    REQUIRE(on_tmpfs);
+    CHECK(file_of(on_tmpfs->fd()).starts_with("/memfd:"));
+    CHECK((::fcntl(on_tmpfs->fd(), F_GET_SEALS) & F_SEAL_WRITE) != 0);
+    CHECK(read_back(on_tmpfs->fd(), bytes.size()) == bytes);
 }
 
 TEST_CASE("body file: at most 64 alive at once, so slow clients cannot spend every descriptor on them") {
@@ -148,14 +144,19 @@ TEST_CASE("body file: at most 64 alive at once, so slow clients cannot spend eve
     CHECK(BodyFile::holding(bytes));
 }
 
-TEST_CASE("send_now: head and body arrive whole and in order when the socket has room") {
+TEST_CASE("send_now: head and body arrive whole and in order when the socket has room, from either kind of file") {
     LoopbackPair pair;
     std::string head = "HTTP/1.1 200 OK\r\nContent-Length: 76000\r\n\r\n";
     auto bytes = pattern(76'000);
-    auto file = BodyFile::holding(bytes);
-    REQUIRE(file);
-    CHECK(send_now(pair.sender, head, *file) == head.size() + bytes.size());
-    CHECK(pair.receive(head.size() + bytes.size()) == head + std::string(bytes.begin(), bytes.end()));
+    ScratchDir folder;
+    for (const std::filesystem::path& directory : {std::filesystem::path{}, folder.path()}) {
+        CAPTURE(directory);
+        auto file = BodyFile::holding(bytes, directory);
+        REQUIRE(file);
+        CHECK(file_of(file->fd()).starts_with(directory.empty() ? "/memfd:" : directory.string()));
+        CHECK(send_now(pair.sender, head, *file) == head.size() + bytes.size());
+        CHECK(pair.receive(head.size() + bytes.size()) == head + std::string(bytes.begin(), bytes.end()));
+    }
 }
 
 TEST_CASE("send_now: a socket that fills returns at once with what it took, and the count is what arrived") {
