@@ -19,6 +19,11 @@
 #include "response_wire.hpp"
 #include "responses.hpp"
 #include "send_now.hpp"
+#include "wait_deadline.hpp"
+
+// GCC 12 inlines Asio's awaitable frame operator new (aligned_alloc inside) into the coroutine and
+// then takes the frame's own operator delete, which frees that memory correctly, for a mismatch.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
 namespace ptzgrab::web {
 namespace {
@@ -109,11 +114,12 @@ beast::error_code parse_buffered(http::request_parser<http::string_body>& parser
 }
 
 // Waits for the first byte of the next request within `timeout`; false when none came.
-asio::awaitable<bool> await_next_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+asio::awaitable<bool> await_next_request(beast::tcp_stream& stream, WaitDeadline& deadline, beast::flat_buffer& buffer,
                                          std::chrono::milliseconds timeout) {
     if (buffer.size() > 0) co_return true;  // pipelined: already here
-    stream.expires_after(timeout);
-    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+    deadline.start(timeout);
+    auto [ec, n] = co_await stream.socket().async_read_some(buffer.prepare(4096), use_tuple);
+    deadline.stop();
     buffer.commit(n);
     co_return !ec && n > 0;
 }
@@ -126,7 +132,8 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& ro
     boost::system::error_code nonblocking_ec;  // send_now must never block an io thread: no send_now without it
     socket.native_non_blocking(true, nonblocking_ec);
     const bool may_send_now = !nonblocking_ec;
-    beast::tcp_stream stream(std::move(socket));
+    beast::tcp_stream stream(std::move(socket));  // its timer times the rest: a request in pieces, a write that waits
+    WaitDeadline deadline(stream.socket());         // the waits between requests
     beast::flat_buffer buffer(limits.read_buffer_limit_bytes);
     std::string head;  // the wire head of each answer, its capacity kept from answer to answer
     int pipelined_in_a_row = 0;
@@ -140,7 +147,7 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& ro
             co_await asio::post(stream.get_executor(), asio::use_awaitable);
         }
         auto wait = first ? limits.first_byte_timeout : std::chrono::milliseconds(limits.idle_timeout);
-        if (!co_await await_next_request(stream, buffer, wait)) break;
+        if (!co_await await_next_request(stream, deadline, buffer, wait)) break;
         http::request_parser<http::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(limits.header_limit_bytes));
         parser.body_limit(limits.body_limit_bytes);
