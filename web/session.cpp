@@ -21,10 +21,6 @@
 #include "send_now.hpp"
 #include "wait_deadline.hpp"
 
-// GCC 12 inlines Asio's awaitable frame operator new (aligned_alloc inside) into the coroutine and
-// then takes the frame's own operator delete, which frees that memory correctly, for a mismatch.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 namespace ptzgrab::web {
 namespace {
 
@@ -64,8 +60,8 @@ const BodyFile* jpeg_file_of(const Answer& answer) {
 
 // Writes the answer's head (built into `head`, reused from answer to answer) and body: a frame's
 // JPEG first by sendfile as far as the socket takes it at once, then what is left in one gather write.
-asio::awaitable<bool> write_answer(beast::tcp_stream& stream, const Answer& answer, std::string& head,
-                                   const SessionLimits& limits, bool may_send_now = false) {
+asio::awaitable<bool> write_answer(beast::tcp_stream& stream, WaitDeadline& deadline, const Answer& answer,
+                                   std::string& head, const SessionLimits& limits, bool may_send_now = false) {
     write_head(answer, head);
     const SharedBody::value_type& body = answer.head.body();
     std::size_t sent = 0;
@@ -75,8 +71,9 @@ asio::awaitable<bool> write_answer(beast::tcp_stream& stream, const Answer& answ
     std::size_t head_sent = std::min(sent, head.size());
     std::array<asio::const_buffer, 2> rest{asio::buffer(head) + head_sent,
                                            asio::const_buffer(body.data, body.size) + (sent - head_sent)};
-    stream.expires_after(limits.write_timeout);
-    auto [ec, n] = co_await asio::async_write(stream, rest, whole_writes, use_tuple);
+    deadline.start(limits.write_timeout);
+    auto [ec, n] = co_await asio::async_write(stream.socket(), rest, whole_writes, use_tuple);
+    deadline.stop();
     co_return !ec;
 }
 
@@ -91,13 +88,14 @@ std::optional<Response> read_failure_answer(const beast::error_code& ec) {
     return text_response(http::status::bad_request, "malformed request");
 }
 
-asio::awaitable<void> write_and_close(beast::tcp_stream& stream, Response res, const SessionLimits& limits) {
+asio::awaitable<void> write_and_close(beast::tcp_stream& stream, WaitDeadline& deadline, Response res,
+                                      const SessionLimits& limits) {
     res.version(11);
     res.keep_alive(false);
     res.content_length(res.body().size);
     std::string head;
     Answer answer(std::move(res));  // named: it must outlive the write (no temporary across co_await)
-    co_await write_answer(stream, answer, head, limits);
+    co_await write_answer(stream, deadline, answer, head, limits);
 }
 
 // Parses what the buffer holds into `parser`, with no I/O: a whole small request (the usual case)
@@ -126,14 +124,18 @@ asio::awaitable<bool> await_next_request(beast::tcp_stream& stream, WaitDeadline
 
 }  // namespace
 
+// GCC 12 inlines Asio's awaitable frame operator new (aligned_alloc inside) into this coroutine and
+// takes the frame's own operator delete, which frees that memory correctly, for a mismatch.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& router, SessionLimits limits) {
     boost::system::error_code nodelay_ec;  // a socket that refuses it still serves, a little slower
     socket.set_option(asio::ip::tcp::no_delay(true), nodelay_ec);
     boost::system::error_code nonblocking_ec;  // send_now must never block an io thread: no send_now without it
     socket.native_non_blocking(true, nonblocking_ec);
     const bool may_send_now = !nonblocking_ec;
-    beast::tcp_stream stream(std::move(socket));  // its timer times the rest: a request in pieces, a write that waits
-    WaitDeadline deadline(stream.socket());         // the waits between requests
+    beast::tcp_stream stream(std::move(socket));  // its timer times a request in pieces and the MJPEG stream
+    WaitDeadline deadline(stream.socket());         // the waits for the next request and for a write to go out
     beast::flat_buffer buffer(limits.read_buffer_limit_bytes);
     std::string head;  // the wire head of each answer, its capacity kept from answer to answer
     int pipelined_in_a_row = 0;
@@ -157,7 +159,7 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& ro
             std::tie(read_ec, std::ignore) = co_await http::async_read(stream, buffer, parser, use_tuple);
         }
         if (read_ec) {
-            if (auto answer = read_failure_answer(read_ec)) co_await write_and_close(stream, std::move(*answer), limits);
+            if (auto answer = read_failure_answer(read_ec)) co_await write_and_close(stream, deadline, std::move(*answer), limits);
             break;
         }
         Request request = parser.release();
@@ -175,11 +177,13 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& ro
             co_await write_frame_stream(stream, std::move(answer.head), *answer.stream, limits.write_timeout);
             break;
         }
-        if (!co_await write_answer(stream, answer, head, limits, may_send_now) || !answer.head.keep_alive()) break;
+        if (!co_await write_answer(stream, deadline, answer, head, limits, may_send_now) || !answer.head.keep_alive()) break;
     }
     beast::error_code ignored;
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
     stream.close();
 }
+
+#pragma GCC diagnostic pop
 
 }  // namespace ptzgrab::web

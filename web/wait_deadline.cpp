@@ -9,6 +9,7 @@ WaitDeadline::~WaitDeadline() { *self_ = nullptr; }
 
 void WaitDeadline::start(std::chrono::steady_clock::duration timeout) {
     deadline_ = std::chrono::steady_clock::now() + timeout;
+    passed_ = false;
     // Armed for a later time, the timer would fire late: re-armed, its pending wait is aborted.
     if (!armed_ || deadline_ < timer_.expiry()) arm();
 }

@@ -1,7 +1,7 @@
 #pragma once
-// The deadline of a connection's wait for its next request. Beast's tcp_stream arms a timer for
-// every read and cancels it after; one timer per connection whose deadline each wait only moves
-// costs a clock read per request instead (the timer fires about once per idle timeout).
+// The deadline of a connection's waits: for its next request, for an answer to go out. Beast's
+// tcp_stream arms a timer for every read and write and cancels it after; one timer per connection
+// whose deadline each wait only moves costs a clock read instead (it fires about once per timeout).
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -21,6 +21,7 @@ public:
     void start(std::chrono::steady_clock::duration timeout);
     /// The wait ended in time: nothing is cancelled until the next start.
     void stop() { deadline_ = never; }
+    /// Whether the timer found the deadline of the wait since the last start passed (and cancelled).
     bool passed() const { return passed_; }
 
 private:

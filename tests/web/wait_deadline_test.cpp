@@ -15,6 +15,7 @@
 #include <boost/asio/write.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "web/wait_deadline.hpp"
@@ -75,7 +76,7 @@ void run(Body body) {
 
 }  // namespace
 
-TEST_CASE("wait deadline: a silent peer's wait is cancelled at its deadline") {
+TEST_CASE("wait deadline: a silent peer's wait is cancelled at its deadline; the next start clears it") {
     run([](asio::io_context& io) -> asio::awaitable<void> {
         SocketPair pair(io);
         WaitDeadline deadline(pair.server);
@@ -84,6 +85,9 @@ TEST_CASE("wait deadline: a silent peer's wait is cancelled at its deadline") {
         CHECK(wait.took >= 200ms);
         CHECK(wait.took < 5s);
         CHECK(deadline.passed());
+        deadline.start(10s);
+        CHECK_FALSE(deadline.passed());
+        deadline.stop();
     });
 }
 
@@ -91,23 +95,23 @@ TEST_CASE("wait deadline: each wait moves the deadline on; waits that end in tim
     run([](asio::io_context& io) -> asio::awaitable<void> {
         SocketPair pair(io);
         WaitDeadline deadline(pair.server);
-        for (int i = 0; i < 4; ++i) {  // 4 x 150 ms: well past the first wait's 400 ms deadline
+        for (int i = 0; i < 5; ++i) {  // 5 x 300 ms: well past the first wait's 1 s deadline
             CAPTURE(i);
             asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-                co_await pause(150ms);
+                co_await pause(300ms);
                 co_await asio::async_write(pair.client, asio::buffer("x", 1), use_tuple);
             }, asio::detached);
-            Wait wait = co_await timed_read(pair.server, deadline, 400ms);
+            Wait wait = co_await timed_read(pair.server, deadline, 1s);
             CHECK_FALSE(wait.ec);
             CHECK(wait.bytes == 1);
         }
         CHECK_FALSE(deadline.passed());
-        co_await pause(600ms);  // no wait now: the timer, when it fires, cancels nothing
+        co_await pause(1500ms);  // no wait now: the timer, when it fires, cancels nothing
         CHECK_FALSE(deadline.passed());
         asio::co_spawn(io, [&]() -> asio::awaitable<void> {
             co_await asio::async_write(pair.client, asio::buffer("y", 1), use_tuple);
         }, asio::detached);
-        Wait after = co_await timed_read(pair.server, deadline, 400ms);
+        Wait after = co_await timed_read(pair.server, deadline, 1s);
         CHECK_FALSE(after.ec);
     });
 }
@@ -140,12 +144,18 @@ TEST_CASE("wait deadline: a connection that ends while its timer is pending, or 
         std::this_thread::sleep_for(20ms);
         co_await asio::post(io, asio::use_awaitable);
         deadline.reset();
-        co_await pause(100ms);  // queued handlers run now (under ASan, a touch of the freed one reports)
-        // Nor did that handler cancel the socket it no longer watches: a read on it still works.
-        co_await asio::async_write(pair.client, asio::buffer("z", 1), use_tuple);
+        // A read on the socket, pending before the queued handlers run: had one of them touched the
+        // freed deadline and cancelled the socket it watched, this read would end aborted.
+        std::optional<boost::system::error_code> read_ec;
         char byte = 0;
-        auto [ec, n] = co_await pair.server.async_read_some(asio::buffer(&byte, 1), use_tuple);
-        CHECK_FALSE(ec);
+        pair.server.async_read_some(asio::buffer(&byte, 1),
+                                    [&](const boost::system::error_code& ec, std::size_t) { read_ec = ec; });
+        co_await pause(100ms);  // the queued handlers run now (under ASan, a touch of the freed one reports)
+        CHECK_FALSE(read_ec);  // still pending
+        co_await asio::async_write(pair.client, asio::buffer("z", 1), use_tuple);
+        for (auto limit = Clock::now() + 5s; !read_ec && Clock::now() < limit;) co_await pause(10ms);
+        REQUIRE(read_ec);
+        CHECK_FALSE(*read_ec);
         CHECK(byte == 'z');
     });
 }
