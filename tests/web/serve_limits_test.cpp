@@ -16,6 +16,7 @@
 
 #include "http_client.hpp"
 #include "serve_process.hpp"
+#include "support/eventually.hpp"
 
 using namespace ptzgrab::testing;
 using namespace std::chrono_literals;
@@ -61,9 +62,11 @@ public:
     }
     int size() const { return static_cast<int>(fds_.size()); }
 
-    static int connect_from(const std::string& from, int port) {
+    /// A connection from `from`; with `receive_buffer`, that small a window (set before connecting).
+    static int connect_from(const std::string& from, int port, int receive_buffer = 0) {
         int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0) return -1;
+        if (receive_buffer > 0) ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
         sockaddr_in local{};
         local.sin_family = AF_INET;
         ::inet_pton(AF_INET, from.c_str(), &local.sin_addr);
@@ -151,6 +154,23 @@ TEST_CASE("serve: past 3/4 of the connections in use, a new connection must send
     CHECK(silent.wait_closed(10, 9s) == 10);
     CHECK(get_from("127.0.0.2", serve.port(), "/healthz").starts_with("HTTP/1.1 200"));
     CHECK(silent.closed_by_server() == 10);
+}
+
+TEST_CASE("serve: a client that stops reading its answers is dropped after --write-timeout, and its place given back") {
+    ServeProcess serve({"--max-age", "3600", "--write-timeout", "3", "--max-connections-per-peer", "1"});
+    REQUIRE(get_from("127.0.0.5", serve.port(), "/stream/snapshot").starts_with("HTTP/1.1 200"));  // a held frame
+    // From 127.0.0.4, one connection asks for 60 frames (4.5 MB) with a small window and reads none.
+    int stalled = SilentClients::connect_from("127.0.0.4", serve.port(), 2048);
+    REQUIRE(stalled >= 0);
+    std::string requests;
+    for (int i = 0; i < 60; ++i) requests += "GET /latest.jpg HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    REQUIRE(::send(stalled, requests.data(), requests.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(requests.size()));
+    // While its write waits, it holds the address's one place: another connection from there is closed...
+    CHECK(get_from("127.0.0.4", serve.port(), "/healthz").empty());
+    // ...until the write timeout drops it (without one, it would hold the place until it left).
+    CHECK(eventually([&] { return get_from("127.0.0.4", serve.port(), "/healthz").starts_with("HTTP/1.1 200"); },
+                     20'000ms, 200ms));
+    ::close(stalled);
 }
 
 // Starts `count` clients asking for big variants of the held frame; returns once the first is
