@@ -77,6 +77,16 @@ std::string held_file(const ServeProcess& serve, size_t size) {
     }
 }
 
+// The grab that fills the cache, then the frame it holds, as written to latest.jpg: what every
+// answer from memory must carry.
+std::string hold_a_frame(const ServeProcess& serve) {
+    auto first = http_get(serve.port(), "/stream/snapshot");
+    REQUIRE(first.status == 200);
+    std::string held = held_file(serve, first.body.size());
+    REQUIRE(held == first.body);
+    return held;
+}
+
 const std::vector<std::string> frame_header_names{"Server",         "Content-Type",    "X-Content-Type-Options",
                                                   "X-Frame-Grabbed-At", "X-Frame-Age-Ms", "X-Cache",
                                                   "X-Source-Status", "Cache-Control",  "Content-Length"};
@@ -151,10 +161,7 @@ int unnamed_files_in(pid_t pid, const fs::path& folder) {
 
 TEST_CASE("serve: a frame asked for again is sent from an unnamed file beside the latest frames, which leaves no name") {
     ServeProcess serve({"--max-age", "3600"});
-    auto first = http_get(serve.port(), "/stream/snapshot");
-    REQUIRE(first.status == 200);
-    std::string held = held_file(serve, first.body.size());
-    REQUIRE(held == first.body);
+    std::string held = hold_a_frame(serve);
     fs::path folder = serve.dir() / "static";
     CHECK(unnamed_files_in(serve.pid(), folder) == 0);  // asked for once: no file yet
     CHECK(eventually(
@@ -175,10 +182,7 @@ TEST_CASE("serve: a frame asked for again is sent from an unnamed file beside th
 
 TEST_CASE("serve: a client that reads slowly gets every frame whole, the part sent by sendfile and the rest from memory joined") {
     ServeProcess serve({"--max-age", "3600"});
-    auto first = http_get(serve.port(), "/stream/snapshot");
-    REQUIRE(first.status == 200);
-    std::string held = held_file(serve, first.body.size());
-    REQUIRE(held == first.body);
+    std::string held = hold_a_frame(serve);
     // 60 answers, 4.5 MB: past what the server's socket buffer takes without the client reading.
     constexpr int answers = 60;
     std::string request;
@@ -197,10 +201,7 @@ TEST_CASE("serve: a client that reads slowly gets every frame whole, the part se
 
 TEST_CASE("serve: frames from memory go out whole: every header, the held JPEG, pipelined on one connection, HEAD without a body") {
     ServeProcess serve({"--max-age", "3600"});
-    auto first = http_get(serve.port(), "/stream/snapshot");  // the grab that fills the cache
-    REQUIRE(first.status == 200);
-    std::string held = held_file(serve, first.body.size());
-    REQUIRE(held == first.body);
+    std::string held = hold_a_frame(serve);
     REQUIRE(is_jpeg(held));
 
     std::string request = "GET /latest.jpg HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
