@@ -3,6 +3,8 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 
@@ -112,17 +114,18 @@ struct ServeRuntime::Parts {
         if (o.allow_any_url) adhoc = std::make_unique<web::AdhocGrabs>(grab);
         ptz = std::make_unique<web::PtzCameras>(
             *cache->sources(), duration_cast<milliseconds>(duration<double>(o.ptz_settle_timeout_s)));
-        // Built in place: the context holds a mutex (the card cache) and cannot be moved.
+        std::function<std::filesystem::path()> frames_directory = [this] { return store.directory(); };
         // Frames' files go beside the latest frames (on a disk, as a rule), written on their own thread.
-        web::FrameHeads::FileWriting file_writing{.directory = [this] { return store.directory(); },
+        web::FrameHeads::FileWriting file_writing{.directory = frames_directory,
                                                   .run = [this](std::function<void()> work) {
                                                       file_writes->post(std::move(work));
                                                   }};
+        // Built in place: the context holds a mutex (the card cache) and cannot be moved.
         context.reset(new web::ServerContext{.cache = *cache, .metrics = metrics, .adhoc = adhoc.get(),
                                              .ffmpeg = grabber.ffmpeg(),
+                                             .frames_directory = frames_directory,
                                              .frame_heads = web::FrameHeads(std::move(file_writing))});
         context->ptz = ptz.get();
-        context->frames_directory = [this] { return store.directory(); };
         context->offload = [this](web::RenderAnswer render, web::SendAnswer send) {
             renders->offload(std::move(render), std::move(send));
         };

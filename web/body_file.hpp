@@ -14,8 +14,9 @@ public:
     /// (no folder given, a tmpfs, none can be made there) a sealed memfd. Null for no bytes, when the
     /// kernel refuses both, or when 64 are alive already (answers then go from memory). A disk
     /// filesystem's page cache hands sendfile large folios, where shmem looks up each 4 KiB page:
-    /// about 9% less server CPU per answer on the build machine. Like nginx's files, a frame's file held past the kernel's dirty
-    /// expiry (30 s) is written to that disk once, and may then be evicted and read back.
+    /// about 9% less server CPU per answer on the build machine. Like nginx's files, a frame's file
+    /// held past the kernel's dirty expiry (30 s) is written to that disk once, and may then be
+    /// evicted and read back.
     static std::shared_ptr<const BodyFile> holding(std::span<const unsigned char> bytes,
                                                    const std::filesystem::path& directory = {});
 

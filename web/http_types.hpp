@@ -48,6 +48,7 @@ struct SharedBody {
 
 using Request = http::request<http::string_body>;
 using Response = http::response<SharedBody>;
+
 /// What finishing and logging an answer need of its request, kept by the reply until it is called:
 /// five values instead of a copy of the request's head (an allocation per header field).
 struct RequestFacts {
