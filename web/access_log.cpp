@@ -3,8 +3,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
+#include <charconv>
+#include <cstdint>
 
 #include "core/url.hpp"
 #include "query.hpp"
@@ -73,9 +76,24 @@ std::string without_token(std::string line, std::string_view token) {
 // line written to a pipe (journald, a shell) is never interleaved with another thread's.
 constexpr size_t max_logged_target = 2048;
 
+// Whether mask_target would change `target`: a secret needs a "key=value" piece, a URL ("://"),
+// or the token, spelt literally or %- or +-encoded. Most targets have none and are logged as sent.
+bool may_hold_secret(std::string_view target, std::string_view token) {
+    if (target.find_first_of("=%+") != std::string_view::npos) return true;
+    if (target.find("://") != std::string_view::npos) return true;
+    return !token.empty() && target.find(token) != std::string_view::npos;
+}
+
+void append_number(std::string& out, std::uint64_t value) {
+    std::array<char, 24> digits{};
+    auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
+    out.append(digits.data(), end);
+}
+
 }  // namespace
 
 std::string mask_target(std::string_view target, std::string_view token) {
+    if (!may_hold_secret(target, token)) return std::string(target);
     size_t q = target.find('?');
     std::string out = mask_pieces(target.substr(0, q), "/;&,");
     if (q != std::string_view::npos) out += "?" + mask_pieces(target.substr(q + 1), "&");
@@ -84,19 +102,31 @@ std::string mask_target(std::string_view target, std::string_view token) {
 
 std::string access_log_line(std::string_view method, std::string_view target, unsigned status, size_t bytes,
                             std::chrono::milliseconds elapsed, std::string_view token) {
-    std::string line(method.substr(0, 32));  // Beast lets a method of any length through
+    method = method.substr(0, 32);  // Beast lets a method of any length through
+    std::string line;
+    line.reserve(method.size() + std::min(target.size(), max_logged_target) + 64);  // one allocation
+    line += method;
     line += ' ';
-    std::string shown = mask_target(target, token);  // masked whole, then cut: a cut never reveals
-    if (shown.size() > max_logged_target) {
-        shown.resize(max_logged_target);
-        shown += "...(cut)";
+    size_t target_at = line.size();
+    if (may_hold_secret(target, token)) {
+        line += mask_target(target, token);  // masked whole, then cut: a cut never reveals
+    } else {
+        line += target.substr(0, max_logged_target + 1);  // past the cut nothing shows
     }
-    line += shown;
+    if (line.size() - target_at > max_logged_target) {
+        line.resize(target_at + max_logged_target);
+        line += "...(cut)";
+    }
     // Control characters from the request must not forge extra log lines.
     for (char& c : line)
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-    line += ' ' + std::to_string(status) + ' ' + std::to_string(bytes) + " B " + std::to_string(elapsed.count()) +
-            " ms";
+    line += ' ';
+    append_number(line, status);
+    line += ' ';
+    append_number(line, bytes);
+    line += " B ";
+    append_number(line, static_cast<std::uint64_t>(std::max<std::chrono::milliseconds::rep>(elapsed.count(), 0)));
+    line += " ms";
     return line;
 }
 

@@ -7,15 +7,16 @@
 #include <optional>
 
 #include "http_types.hpp"
+#include "reply.hpp"
 
 namespace ptzgrab::web {
 
-class AnswerSlot {
+class AnswerSlot final : public ReplyTarget {
 public:
     using Resume = std::function<void(Answer)>;
 
-    /// The router's reply: any thread, once. Runs `resume` here if the coroutine already waits.
-    void deliver(Answer answer);
+    /// The router's reply (Reply(slot)): any thread, once. Runs `resume` here if the coroutine waits.
+    void deliver(Answer answer) override;
 
     /// The coroutine's thread, right after Router::handle: the answer if it has come.
     std::optional<Answer> take();

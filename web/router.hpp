@@ -1,8 +1,7 @@
 #pragma once
 // Request in, response out: the whole HTTP surface without sockets, so it is tested without them.
-#include <functional>
-
 #include "http_types.hpp"
+#include "reply.hpp"
 #include "server_context.hpp"
 
 namespace ptzgrab::web {
@@ -11,7 +10,7 @@ class Router {
 public:
     /// Called exactly once per request; from a grab thread when the answer waited for a grab.
     /// A Response converts to an Answer: only /stream/mjpeg answers with a stream.
-    using Reply = std::function<void(Answer)>;
+    using Reply = web::Reply;
 
     explicit Router(ServerContext& context) : context_(context) {}
 

@@ -138,6 +138,9 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& ro
     WaitDeadline deadline(stream.socket());         // the waits for the next request and for a write to go out
     beast::flat_buffer buffer(limits.read_buffer_limit_bytes);
     std::string head;  // the wire head of each answer, its capacity kept from answer to answer
+    // Each request's reply target. Kept for the next request when nothing else holds it (no copy of
+    // the reply is left anywhere, so no late call can reach it), as it is after most answers.
+    std::shared_ptr<AnswerSlot> slot;
     int pipelined_in_a_row = 0;
     for (bool first = true;; first = false) {
         // Requests already buffered are answered with no wait; after 16 in a row, the thread's
@@ -165,8 +168,8 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& ro
         Request request = parser.release();
         // The answer, taken at once when it came before handle() returned (a held frame, a status:
         // no post and no coroutine frame), else when the grab thread that answers delivers it.
-        auto slot = std::make_shared<AnswerSlot>();
-        router.handle(request, [slot](Answer reply) { slot->deliver(std::move(reply)); });
+        if (!slot || slot.use_count() > 1) slot = std::make_shared<AnswerSlot>();
+        router.handle(request, Reply(slot));
         std::optional<Answer> taken = slot->take();
         if (!taken) {
             Answer later = co_await answer_later(std::move(slot));  // named: no co_await inside a call

@@ -1,5 +1,6 @@
 // The hand-over of the router's answer to the request's coroutine, in each order it can happen:
-// before the coroutine looks, after it waits, and between its look and its wait.
+// before the coroutine looks, after it waits, and between its look and its wait; and the Reply
+// that carries it, whose copies share one target.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -7,6 +8,7 @@
 #include <thread>
 
 #include "web/answer_slot.hpp"
+#include "web/reply.hpp"
 
 using namespace ptzgrab::web;
 
@@ -18,7 +20,38 @@ Answer answer_with_status(http::status status) {
     return Answer(std::move(res));
 }
 
+// Counts its own copies: a Reply must never copy what it calls.
+struct CountingCall {
+    std::shared_ptr<int> copies = std::make_shared<int>(0);
+    std::shared_ptr<int> calls = std::make_shared<int>(0);
+    CountingCall() = default;
+    CountingCall(const CountingCall& other) : copies(other.copies), calls(other.calls) { ++*copies; }
+    CountingCall(CountingCall&&) = default;
+    void operator()(Answer) { ++*calls; }
+};
+
 }  // namespace
+
+TEST_CASE("reply: copies share one target; the callable is moved in once and never copied") {
+    CountingCall call;
+    auto copies = call.copies;
+    auto calls = call.calls;
+    Reply reply(std::move(call));
+    Reply copy = reply;
+    Reply copy_of_copy = copy;  // as a route hands the reply to the cache's callback, and on
+    copy_of_copy(answer_with_status(http::status::ok));
+    CHECK(*calls == 1);
+    CHECK(*copies == 0);
+}
+
+TEST_CASE("reply: made from a slot, it delivers to that slot") {
+    auto slot = std::make_shared<AnswerSlot>();
+    Reply reply(slot);
+    reply(answer_with_status(http::status::not_found));
+    auto taken = slot->take();
+    REQUIRE(taken);
+    CHECK(taken->head.result() == http::status::not_found);
+}
 
 TEST_CASE("answer slot: an answer delivered before the look is taken at once, and only once") {
     AnswerSlot slot;

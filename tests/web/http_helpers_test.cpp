@@ -33,6 +33,20 @@ TEST_CASE("access log: token values and URL passwords are masked, other paramete
     CHECK(line.ends_with(" 404 10 B 3 ms"));
 }
 
+TEST_CASE("access log: a target with nothing to mask is logged as sent; the token in a bare path is not") {
+    using std::chrono::milliseconds;
+    CHECK(mask_target("/stream/snapshot", "s3cr3t") == "/stream/snapshot");
+    CHECK(mask_target("/latest/back-yard.jpg") == "/latest/back-yard.jpg");
+    CHECK(mask_target("/s3cr3t/x", "s3cr3t") == "/***/x");                           // no '=', still found
+    CHECK(mask_target("/s3cr%33t", "s3cr3t").find("s3cr") == std::string::npos);      // %-encoded
+    CHECK(mask_target("/x/rtsp://u:pw@h/s").find("pw") == std::string::npos);         // a URL in the path
+    CHECK(access_log_line("GET", "/stream/snapshot", 200, 75907, milliseconds(0), "s3cr3t") ==
+          "GET /stream/snapshot 200 75907 B 0 ms");
+    std::string long_plain = "/" + std::string(5000, 'p');
+    CHECK(access_log_line("HEAD", long_plain, 404, 9, milliseconds(2)) ==
+          "HEAD /" + std::string(2047, 'p') + "...(cut) 404 9 B 2 ms");
+}
+
 TEST_CASE("access log: a line stays under PIPE_BUF whatever the request, so lines on a pipe never interleave") {
     std::string target = "/stream/snapshot?x=" + std::string(7000, 'a') + "&token=s3cr3t";
     std::string line = access_log_line(std::string(7000, 'M'), target, 200, 76000, std::chrono::milliseconds(1), "s3cr3t");

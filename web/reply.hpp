@@ -1,0 +1,42 @@
+#pragma once
+// A request's reply, shared rather than copied: routes hand it on to the cache's and the render
+// pool's callbacks, and each copy of a std::function copied the whole request's state with it.
+#include <concepts>
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+#include "http_types.hpp"
+
+namespace ptzgrab::web {
+
+/// What a reply calls; a type that is one (AnswerSlot) becomes a Reply with no allocation.
+class ReplyTarget {
+public:
+    virtual ~ReplyTarget() = default;
+    virtual void deliver(Answer answer) = 0;
+};
+
+/// Called exactly once per request, from whichever thread has the answer. Copies share one target.
+class Reply {
+public:
+    explicit Reply(std::shared_ptr<ReplyTarget> target) : target_(std::move(target)) {}
+
+    template <class Call>
+        requires(!std::derived_from<std::decay_t<Call>, Reply> && std::invocable<std::decay_t<Call>&, Answer>)
+    Reply(Call call) : target_(std::make_shared<CallTarget<std::decay_t<Call>>>(std::move(call))) {}  // NOLINT: as std::function
+
+    void operator()(Answer answer) const { target_->deliver(std::move(answer)); }
+
+private:
+    template <class Call>
+    struct CallTarget final : ReplyTarget {
+        explicit CallTarget(Call c) : call(std::move(c)) {}
+        void deliver(Answer answer) override { call(std::move(answer)); }
+        Call call;
+    };
+
+    std::shared_ptr<ReplyTarget> target_;
+};
+
+}  // namespace ptzgrab::web
