@@ -76,8 +76,9 @@ std::string without_token(std::string line, std::string_view token) {
 // line written to a pipe (journald, a shell) is never interleaved with another thread's.
 constexpr size_t max_logged_target = 2048;
 
-// Whether mask_target would change `target`: a secret needs a "key=value" piece, a URL ("://"),
-// or the token, spelt literally or %- or +-encoded. Most targets have none and are logged as sent.
+// Whether mask_target_in_full could change `target`: a secret needs a "key=value" piece
+// (mask_pair), a URL (core's mask_text: "://"), or the token, literal or %- or +-encoded
+// (without_token). A new masking rule must widen this; a test compares the two on random targets.
 bool may_hold_secret(std::string_view target, std::string_view token) {
     if (target.find_first_of("=%+") != std::string_view::npos) return true;
     if (target.find("://") != std::string_view::npos) return true;
@@ -93,7 +94,10 @@ void append_number(std::string& out, std::uint64_t value) {
 }  // namespace
 
 std::string mask_target(std::string_view target, std::string_view token) {
-    if (!may_hold_secret(target, token)) return std::string(target);
+    return may_hold_secret(target, token) ? mask_target_in_full(target, token) : std::string(target);
+}
+
+std::string mask_target_in_full(std::string_view target, std::string_view token) {
     size_t q = target.find('?');
     std::string out = mask_pieces(target.substr(0, q), "/;&,");
     if (q != std::string_view::npos) out += "?" + mask_pieces(target.substr(q + 1), "&");
@@ -104,12 +108,12 @@ std::string access_log_line(std::string_view method, std::string_view target, un
                             std::chrono::milliseconds elapsed, std::string_view token) {
     method = method.substr(0, 32);  // Beast lets a method of any length through
     std::string line;
-    line.reserve(method.size() + std::min(target.size(), max_logged_target) + 64);  // one allocation
+    line.reserve(method.size() + std::min(target.size(), max_logged_target) + 64);  // one, when nothing is masked
     line += method;
     line += ' ';
     size_t target_at = line.size();
     if (may_hold_secret(target, token)) {
-        line += mask_target(target, token);  // masked whole, then cut: a cut never reveals
+        line += mask_target_in_full(target, token);  // masked whole, then cut: a cut never reveals
     } else {
         line += target.substr(0, max_logged_target + 1);  // past the cut nothing shows
     }

@@ -12,6 +12,10 @@ namespace ptzgrab::web {
 /// go through core's masker, and the server's `token` shows in no spelling.
 std::string mask_target(std::string_view target, std::string_view token = {});
 
+/// mask_target without its shortcut for a target that holds nothing to mask (no '=', '%', '+',
+/// "://" or token), which most are; a test checks the shortcut against it.
+std::string mask_target_in_full(std::string_view target, std::string_view token = {});
+
 /// "GET /stream/snapshot?token=*** 200 48213 B 12 ms"
 std::string access_log_line(std::string_view method, std::string_view target, unsigned status, size_t bytes,
                             std::chrono::milliseconds elapsed, std::string_view token = {});

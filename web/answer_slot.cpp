@@ -6,6 +6,7 @@ namespace ptzgrab::web {
 
 void AnswerSlot::deliver(Answer answer) {
     std::unique_lock lock(mutex_);
+    if (std::exchange(delivered_, true)) return;
     if (!resume_) {
         answer_.emplace(std::move(answer));
         return;
@@ -29,6 +30,13 @@ void AnswerSlot::wait(Resume resume) {
     std::optional<Answer> answer = std::exchange(answer_, std::nullopt);
     lock.unlock();
     resume(std::move(*answer));
+}
+
+void AnswerSlot::rearm() {
+    std::lock_guard lock(mutex_);
+    answer_.reset();
+    resume_ = nullptr;
+    delivered_ = false;
 }
 
 }  // namespace ptzgrab::web

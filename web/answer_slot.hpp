@@ -2,6 +2,7 @@
 // Hands the router's answer to the request's coroutine. Most answers (a held frame, a status) come
 // before Router::handle returns and are taken at once, with no post; an answer from a grab thread
 // is posted to the connection's io thread. Whichever comes second, the answer or the wait, hands over.
+// A slot whose answer was taken, and that no reply holds any more, serves the connection's next request.
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -15,8 +16,13 @@ class AnswerSlot final : public ReplyTarget {
 public:
     using Resume = std::function<void(Answer)>;
 
-    /// The router's reply (Reply(slot)): any thread, once. Runs `resume` here if the coroutine waits.
+    /// The router's reply (Reply(slot)): any thread. Runs `resume` here if the coroutine waits.
+    /// Only the first call per request counts: a second is dropped, as it was into a dead slot.
     void deliver(Answer answer) override;
+
+    /// The coroutine's thread, before the slot serves another request: only when its answer was
+    /// taken and no reply holds it (use_count() == 1), so that no call can still come.
+    void rearm();
 
     /// The coroutine's thread, right after Router::handle: the answer if it has come.
     std::optional<Answer> take();
@@ -30,6 +36,7 @@ private:
     std::mutex mutex_;
     std::optional<Answer> answer_;  // delivered before anyone waited
     Resume resume_;                 // waiting before anything was delivered
+    bool delivered_ = false;        // this request's answer came
 };
 
 }  // namespace ptzgrab::web

@@ -1,9 +1,9 @@
 #pragma once
 // A request's reply, shared rather than copied: routes hand it on to the cache's and the render
 // pool's callbacks, and each copy of a std::function copied the whole request's state with it.
+#include <cassert>
 #include <concepts>
 #include <memory>
-#include <type_traits>
 #include <utility>
 
 #include "http_types.hpp"
@@ -17,16 +17,20 @@ public:
     virtual void deliver(Answer answer) = 0;
 };
 
-/// Called exactly once per request, from whichever thread has the answer. Copies share one target.
+/// Called exactly once per request, from whichever thread has the answer; a Response converts to
+/// an Answer. Copies share one target.
 class Reply {
 public:
-    explicit Reply(std::shared_ptr<ReplyTarget> target) : target_(std::move(target)) {}
+    explicit Reply(std::shared_ptr<ReplyTarget> target) : target_(std::move(target)) { assert(target_); }
 
     template <class Call>
-        requires(!std::derived_from<std::decay_t<Call>, Reply> && std::invocable<std::decay_t<Call>&, Answer>)
-    Reply(Call call) : target_(std::make_shared<CallTarget<std::decay_t<Call>>>(std::move(call))) {}  // NOLINT: as std::function
+        requires(!std::derived_from<Call, Reply> && std::invocable<Call&, Answer>)
+    Reply(Call call) : target_(std::make_shared<CallTarget<Call>>(std::move(call))) {}  // NOLINT: as std::function
 
-    void operator()(Answer answer) const { target_->deliver(std::move(answer)); }
+    void operator()(Answer answer) const {
+        assert(target_);  // not moved from
+        target_->deliver(std::move(answer));
+    }
 
 private:
     template <class Call>

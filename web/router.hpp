@@ -8,14 +8,11 @@ namespace ptzgrab::web {
 
 class Router {
 public:
-    /// Called exactly once per request; from a grab thread when the answer waited for a grab.
-    /// A Response converts to an Answer: only /stream/mjpeg answers with a stream.
-    using Reply = web::Reply;
-
     explicit Router(ServerContext& context) : context_(context) {}
 
-    /// Routes, checks the token, answers; every answer is finished for the request
-    /// (version, keep-alive, length, HEAD), counted and written to the access log.
+    /// Routes, checks the token, answers through `reply` (from a grab thread when the answer waited
+    /// for a grab); every answer is finished for the request (version, keep-alive, length, HEAD),
+    /// counted and written to the access log. Only /stream/mjpeg answers with a stream.
     void handle(const Request& request, Reply reply) const;
 
     /// Any thread, when the server stops: every /stream/mjpeg viewer ends, new ones are refused.

@@ -2,12 +2,11 @@
 // The endpoints, each a function of the context and the request that answers through `reply`.
 #include "http_types.hpp"
 #include "query.hpp"
+#include "reply.hpp"
 #include "router.hpp"
 #include "server_context.hpp"
 
 namespace ptzgrab::web {
-
-using Reply = Router::Reply;
 
 // frame_routes.cpp: pictures.
 void serve_snapshot(ServerContext& ctx, const Target& target, const Reply& reply);

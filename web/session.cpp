@@ -168,7 +168,11 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& ro
         Request request = parser.release();
         // The answer, taken at once when it came before handle() returned (a held frame, a status:
         // no post and no coroutine frame), else when the grab thread that answers delivers it.
-        if (!slot || slot.use_count() > 1) slot = std::make_shared<AnswerSlot>();
+        if (slot && slot.use_count() == 1) {
+            slot->rearm();
+        } else {
+            slot = std::make_shared<AnswerSlot>();
+        }
         router.handle(request, Reply(slot));
         std::optional<Answer> taken = slot->take();
         if (!taken) {

@@ -38,7 +38,7 @@ TEST_CASE("reply: copies share one target; the callable is moved in once and nev
     auto calls = call.calls;
     Reply reply(std::move(call));
     Reply copy = reply;
-    Reply copy_of_copy = copy;  // as a route hands the reply to the cache's callback, and on
+    Reply copy_of_copy = copy;  // as a route hands the reply on to the cache's callback
     copy_of_copy(answer_with_status(http::status::ok));
     CHECK(*calls == 1);
     CHECK(*copies == 0);
@@ -87,6 +87,22 @@ TEST_CASE("answer slot: an answer that comes between the look and the wait is ha
     int resumed = 0;
     slot.wait([&](Answer answer) { resumed = static_cast<int>(answer.head.result_int()); });
     CHECK(resumed == 404);
+}
+
+TEST_CASE("answer slot: only a request's first answer counts; rearmed, the slot takes the next request's") {
+    AnswerSlot slot;
+    slot.deliver(answer_with_status(http::status::ok));
+    slot.deliver(answer_with_status(http::status::gone));  // a second call: dropped
+    auto taken = slot.take();
+    REQUIRE(taken);
+    CHECK(taken->head.result() == http::status::ok);
+    slot.deliver(answer_with_status(http::status::gone));  // even after the take
+    CHECK_FALSE(slot.take());
+    slot.rearm();
+    slot.deliver(answer_with_status(http::status::not_found));
+    taken = slot.take();
+    REQUIRE(taken);
+    CHECK(taken->head.result() == http::status::not_found);
 }
 
 TEST_CASE("answer slot: racing deliveries and waits hand every answer over exactly once") {
