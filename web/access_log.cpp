@@ -91,10 +91,21 @@ void append_number(std::string& out, std::uint64_t value) {
     out.append(digits.data(), end);
 }
 
+// The target as the log shows it, uncut: masked in full only when it may hold a secret.
+void append_masked_target(std::string& out, std::string_view target, std::string_view token) {
+    if (may_hold_secret(target, token)) {
+        out += mask_target_in_full(target, token);
+    } else {
+        out += target;
+    }
+}
+
 }  // namespace
 
 std::string mask_target(std::string_view target, std::string_view token) {
-    return may_hold_secret(target, token) ? mask_target_in_full(target, token) : std::string(target);
+    std::string out;
+    append_masked_target(out, target, token);
+    return out;
 }
 
 std::string mask_target_in_full(std::string_view target, std::string_view token) {
@@ -108,15 +119,11 @@ std::string access_log_line(std::string_view method, std::string_view target, un
                             std::chrono::milliseconds elapsed, std::string_view token) {
     method = method.substr(0, 32);  // Beast lets a method of any length through
     std::string line;
-    line.reserve(method.size() + std::min(target.size(), max_logged_target) + 64);  // one, when nothing is masked
+    line.reserve(method.size() + target.size() + 64);  // the only allocation, when nothing is masked
     line += method;
     line += ' ';
     size_t target_at = line.size();
-    if (may_hold_secret(target, token)) {
-        line += mask_target_in_full(target, token);  // masked whole, then cut: a cut never reveals
-    } else {
-        line += target.substr(0, max_logged_target + 1);  // past the cut nothing shows
-    }
+    append_masked_target(line, target, token);  // masked whole, then cut: a cut never reveals
     if (line.size() - target_at > max_logged_target) {
         line.resize(target_at + max_logged_target);
         line += "...(cut)";

@@ -1,5 +1,6 @@
 #include "answer_slot.hpp"
 
+#include <cassert>
 #include <utility>
 
 namespace ptzgrab::web {
@@ -34,8 +35,7 @@ void AnswerSlot::wait(Resume resume) {
 
 void AnswerSlot::rearm() {
     std::lock_guard lock(mutex_);
-    answer_.reset();
-    resume_ = nullptr;
+    assert(delivered_ && !answer_ && !resume_);  // taken, and never waited on (a waited slot is not kept)
     delivered_ = false;
 }
 

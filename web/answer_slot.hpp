@@ -17,11 +17,11 @@ public:
     using Resume = std::function<void(Answer)>;
 
     /// The router's reply (Reply(slot)): any thread. Runs `resume` here if the coroutine waits.
-    /// Only the first call per request counts: a second is dropped, as it was into a dead slot.
+    /// Only the first call per request counts: a second is dropped, as any Reply drops it.
     void deliver(Answer answer) override;
 
-    /// The coroutine's thread, before the slot serves another request: only when its answer was
-    /// taken and no reply holds it (use_count() == 1), so that no call can still come.
+    /// The coroutine's thread, before the slot serves another request: only when take() gave its
+    /// answer and no reply holds it (use_count() == 1), so that no call can still come.
     void rearm();
 
     /// The coroutine's thread, right after Router::handle: the answer if it has come.

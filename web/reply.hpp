@@ -1,6 +1,7 @@
 #pragma once
 // A request's reply, shared rather than copied: routes hand it on to the cache's and the render
 // pool's callbacks, and each copy of a std::function copied the whole request's state with it.
+#include <atomic>
 #include <cassert>
 #include <concepts>
 #include <memory>
@@ -17,8 +18,8 @@ public:
     virtual void deliver(Answer answer) = 0;
 };
 
-/// Called exactly once per request, from whichever thread has the answer; a Response converts to
-/// an Answer. Copies share one target.
+/// Called once per request, from whichever thread has the answer; a Response converts to an
+/// Answer. Copies share one target, and a call after the first is dropped (it answers no one).
 class Reply {
 public:
     explicit Reply(std::shared_ptr<ReplyTarget> target) : target_(std::move(target)) { assert(target_); }
@@ -36,8 +37,11 @@ private:
     template <class Call>
     struct CallTarget final : ReplyTarget {
         explicit CallTarget(Call c) : call(std::move(c)) {}
-        void deliver(Answer answer) override { call(std::move(answer)); }
+        void deliver(Answer answer) override {
+            if (!called.exchange(true)) call(std::move(answer));
+        }
         Call call;
+        std::atomic<bool> called{false};
     };
 
     std::shared_ptr<ReplyTarget> target_;

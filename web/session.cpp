@@ -9,6 +9,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <array>
+#include <atomic>
 #include <limits>
 #include <memory>
 #include <string>
@@ -169,6 +170,8 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, const Router& ro
         // The answer, taken at once when it came before handle() returned (a held frame, a status:
         // no post and no coroutine frame), else when the grab thread that answers delivers it.
         if (slot && slot.use_count() == 1) {
+            // use_count() reads relaxed: this orders every released holder's last call before the rearm.
+            std::atomic_thread_fence(std::memory_order_acquire);
             slot->rearm();
         } else {
             slot = std::make_shared<AnswerSlot>();

@@ -42,6 +42,8 @@ TEST_CASE("reply: copies share one target; the callable is moved in once and nev
     copy_of_copy(answer_with_status(http::status::ok));
     CHECK(*calls == 1);
     CHECK(*copies == 0);
+    reply(answer_with_status(http::status::gone));  // a second call, through any copy: dropped
+    CHECK(*calls == 1);
 }
 
 TEST_CASE("reply: made from a slot, it delivers to that slot") {
