@@ -3,12 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cerrno>
-#include <charconv>
-#include <cstdint>
 
+#include "append_number.hpp"
 #include "core/url.hpp"
 #include "query.hpp"
 
@@ -85,12 +83,6 @@ bool may_hold_secret(std::string_view target, std::string_view token) {
     return !token.empty() && target.find(token) != std::string_view::npos;
 }
 
-void append_number(std::string& out, std::uint64_t value) {
-    std::array<char, 24> digits{};
-    auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
-    out.append(digits.data(), end);
-}
-
 // The target as the log shows it, uncut: masked in full only when it may hold a secret.
 void append_masked_target(std::string& out, std::string_view target, std::string_view token) {
     if (may_hold_secret(target, token)) {
@@ -134,9 +126,9 @@ std::string access_log_line(std::string_view method, std::string_view target, un
     line += ' ';
     append_number(line, status);
     line += ' ';
-    append_number(line, bytes);
+    append_number(line, static_cast<long long>(bytes));
     line += " B ";
-    append_number(line, static_cast<std::uint64_t>(std::max<std::chrono::milliseconds::rep>(elapsed.count(), 0)));
+    append_number(line, elapsed.count());
     line += " ms";
     return line;
 }

@@ -1,15 +1,9 @@
 #include "response_wire.hpp"
 
-#include <charconv>
+#include "append_number.hpp"
 
 namespace ptzgrab::web {
 namespace {
-
-void append_number(std::string& out, long long value) {
-    char digits[24];
-    auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-    out.append(digits, end);
-}
 
 // "HTTP/1.1 200 OK\r\n", as Beast writes it.
 void append_status_line(const Response& res, std::string& out) {
