@@ -5,9 +5,8 @@
 
 namespace ptzgrab::web {
 
-void AnswerSlot::deliver(Answer answer) {
+void AnswerSlot::receive(Answer answer) {
     std::unique_lock lock(mutex_);
-    if (std::exchange(delivered_, true)) return;
     if (!resume_) {
         answer_.emplace(std::move(answer));
         return;
@@ -35,8 +34,8 @@ void AnswerSlot::wait(Resume resume) {
 
 void AnswerSlot::rearm() {
     std::lock_guard lock(mutex_);
-    assert(delivered_ && !answer_ && !resume_);  // taken, and never waited on (a waited slot is not kept)
-    delivered_ = false;
+    assert(!answer_ && !resume_);  // taken, and never waited on (a waited slot is not kept)
+    expect_next_request();
 }
 
 }  // namespace ptzgrab::web

@@ -16,10 +16,6 @@ class AnswerSlot final : public ReplyTarget {
 public:
     using Resume = std::function<void(Answer)>;
 
-    /// The router's reply (Reply(slot)): any thread. Runs `resume` here if the coroutine waits.
-    /// Only the first call per request counts: a second is dropped, as any Reply drops it.
-    void deliver(Answer answer) override;
-
     /// The coroutine's thread, before the slot serves another request: only when take() gave its
     /// answer and no reply holds it (use_count() == 1), so that no call can still come.
     void rearm();
@@ -33,10 +29,13 @@ public:
     void wait(Resume resume);
 
 private:
+    // The router's reply, through deliver() (Reply(slot)): any thread, the first call per request.
+    // Runs `resume` here if the coroutine already waits.
+    void receive(Answer answer) override;
+
     std::mutex mutex_;
     std::optional<Answer> answer_;  // delivered before anyone waited
     Resume resume_;                 // waiting before anything was delivered
-    bool delivered_ = false;        // this request's answer came
 };
 
 }  // namespace ptzgrab::web

@@ -15,7 +15,19 @@ namespace ptzgrab::web {
 class ReplyTarget {
 public:
     virtual ~ReplyTarget() = default;
-    virtual void deliver(Answer answer) = 0;
+
+    /// Any thread. The first call per request is received; a later one is dropped (it answers no one).
+    void deliver(Answer answer) {
+        if (!delivered_.exchange(true)) receive(std::move(answer));
+    }
+
+protected:
+    virtual void receive(Answer answer) = 0;
+    /// For a target that serves another request once no call of the last one can still come.
+    void expect_next_request() { delivered_.store(false); }
+
+private:
+    std::atomic<bool> delivered_{false};
 };
 
 /// Called once per request, from whichever thread has the answer; a Response converts to an
@@ -37,11 +49,8 @@ private:
     template <class Call>
     struct CallTarget final : ReplyTarget {
         explicit CallTarget(Call c) : call(std::move(c)) {}
-        void deliver(Answer answer) override {
-            if (!called.exchange(true)) call(std::move(answer));
-        }
+        void receive(Answer answer) override { call(std::move(answer)); }
         Call call;
-        std::atomic<bool> called{false};
     };
 
     std::shared_ptr<ReplyTarget> target_;
