@@ -17,6 +17,7 @@
 
 #include "core/frame.hpp"
 #include "router_fixture.hpp"
+#include "socket_pair.hpp"
 #include "web/responses.hpp"
 #include "web/session.hpp"
 
@@ -97,13 +98,10 @@ TEST_CASE("session: each request gets its own answer, whatever copies of earlier
     };
 
     asio::io_context io;
-    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
-    tcp::socket client(io);
-    client.connect(acceptor.local_endpoint());
+    SocketPair sockets(io);
+    tcp::socket& client = sockets.client;
     time_out_after_10s(client);
-    tcp::socket server(io);
-    acceptor.accept(server);
-    SessionThread session(io, std::move(server), fixture.router);
+    SessionThread session(io, std::move(sockets.server), fixture.router);
 
     // ?width= is a variant, rendered through `offload`; each answer has the width its request asked.
     for (int width : {64, 48, 32}) {

@@ -18,9 +18,11 @@
 #include <optional>
 #include <thread>
 
+#include "socket_pair.hpp"
 #include "web/wait_deadline.hpp"
 
 using namespace ptzgrab::web;
+using ptzgrab::testing::SocketPair;
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -29,16 +31,6 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-
-// A connected loopback pair on `io`: `server` is the side whose waits are timed.
-struct SocketPair {
-    tcp::socket server, client;
-    explicit SocketPair(asio::io_context& io) : server(io), client(io) {
-        tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
-        client.connect(acceptor.local_endpoint());
-        acceptor.accept(server);
-    }
-};
 
 // The outcome of one read on the server side under the deadline.
 struct Wait {
